@@ -1,0 +1,38 @@
+import { type Command, type CommandContext, numberOption, UserError } from './cli';
+import { commands } from './commands';
+import { main } from './main';
+
+function capture(): CommandContext & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), isTTY: false };
+}
+
+describe('cli framework', () => {
+  it('rejects an unknown command with a one-line message and exit code 2', async () => {
+    const ctx = capture();
+    expect(await main(['frobnicate'], ctx)).toBe(2);
+    expect(ctx.stderr.join('\n')).toMatch(/unknown command 'frobnicate'/);
+    expect(ctx.stderr.join('\n')).not.toMatch(/\n\s+at /);
+  });
+
+  it('names the option, the bad value and the allowed range for numbers', () => {
+    expect(() => numberOption('graph', 'nodes', '3.5', { integer: true, min: 2 })).toThrow(UserError);
+    expect(() => numberOption('graph', 'nodes', 'abc', { integer: true, min: 2 })).toThrow(
+      /--nodes 'abc': must be an integer >= 2/,
+    );
+    expect(numberOption('graph', 'seed', '0', { integer: true, min: 0 })).toBe(0);
+    expect(numberOption('graph', 'seed', undefined)).toBeUndefined();
+  });
+
+  it('gives every registered command a --help', async () => {
+    for (const cmd of commands as Command[]) {
+      const ctx = capture();
+      expect(await main([cmd.name, '--help'], ctx)).toBe(0);
+      expect(ctx.stdout.join('\n')).toContain(`Usage: randwire ${cmd.name}`);
+    }
+    const ctx = capture();
+    expect(await main(['--help'], ctx)).toBe(0);
+    expect(ctx.stdout.join('\n')).toMatch(/Commands:/);
+  });
+});
