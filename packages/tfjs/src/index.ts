@@ -1,1 +1,1 @@
-export {};
+export { TfjsError } from './errors';
