@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""PyTorch reference for randwire benchmarks.
+
+Builds the network described by a randwire spec JSON (format `randwire-spec`, version 1) as
+an idiomatic PyTorch module, so both sides of a benchmark run the identical architecture,
+then measures training (forward + backward + SGD step) and inference images/s on the CPU.
+
+    python3 torch_randwire.py SPEC.json [--batch 64] [--threads 2] [--steps 10] [--warmup 3]
+                              [--mode params|bench] [--json]
+
+`--mode params` prints the parameter count (trainable + BN statistics, like the spec's
+parameterList) without timing anything. Padding is PyTorch's usual symmetric `k // 2`: the
+same output shapes and cost as TensorFlow's 'same' padding, not the same numbers at stride 2.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+SUPPORTED_FORMAT = ("randwire-spec", 1)
+
+
+def bn(channels, spec):
+    # Keras momentum m (moving = m * moving + (1 - m) * batch) is PyTorch momentum 1 - m.
+    return nn.BatchNorm2d(channels, eps=spec["batchNorm"]["epsilon"], momentum=1 - spec["batchNorm"]["momentum"])
+
+
+class ConvUnit(nn.Module):
+    def __init__(self, unit, spec):
+        super().__init__()
+        self.pre_relu = unit["preRelu"]
+        k = unit["kernel"]
+        self.conv = nn.Conv2d(unit["inChannels"], unit["channels"], k, unit["stride"], k // 2, bias=False)
+        self.bn = bn(unit["channels"], spec)
+
+    def forward(self, x):
+        if self.pre_relu:
+            x = F.relu(x)
+        return self.bn(self.conv(x))
+
+
+class NodeOp(nn.Module):
+    """Aggregation (sigmoid-weighted sum) -> ReLU -> transform -> BN."""
+
+    def __init__(self, stage, node, spec):
+        super().__init__()
+        fed_by_input = node["inputs"] == ["input"]
+        cin = stage["inChannels"] if fed_by_input else stage["channels"]
+        c = stage["channels"]
+        s = node["stride"]
+        self.n_inputs = len(node["inputs"])
+        self.logits = nn.Parameter(torch.zeros(self.n_inputs)) if self.n_inputs > 1 else None
+        t = stage["transform"]
+        if t == "sep-conv-3x3":
+            self.op = nn.Sequential(
+                nn.Conv2d(cin, cin, 3, s, 1, groups=cin, bias=False), nn.Conv2d(cin, c, 1, bias=False)
+            )
+        elif t == "conv-3x3":
+            self.op = nn.Conv2d(cin, c, 3, s, 1, bias=False)
+        elif t == "max-pool-conv-1x1":
+            self.op = nn.Sequential(nn.MaxPool2d(3, s, 1), nn.Conv2d(cin, c, 1, bias=False))
+        elif t == "avg-pool-conv-1x1":
+            self.op = nn.Sequential(nn.AvgPool2d(3, s, 1, count_include_pad=False), nn.Conv2d(cin, c, 1, bias=False))
+        elif t == "depthwise-3x3":
+            self.op = nn.Conv2d(cin, c, 3, s, 1, groups=cin, bias=False)
+        else:
+            raise ValueError(f"torch_randwire: unknown transform '{t}' in stage {stage['name']}")
+        self.bn = bn(c, spec)
+
+    def forward(self, xs):
+        if self.logits is None:
+            x = xs[0]
+        else:
+            w = torch.sigmoid(self.logits)
+            x = xs[0] * w[0]
+            for i in range(1, len(xs)):
+                x = x + xs[i] * w[i]
+        return self.bn(self.op(F.relu(x)))
+
+
+class Stage(nn.Module):
+    def __init__(self, stage, spec):
+        super().__init__()
+        self.nodes_spec = stage["nodes"]
+        self.outputs = stage["outputs"]
+        self.ops = nn.ModuleList([NodeOp(stage, n, spec) for n in stage["nodes"]])
+
+    def forward(self, x):
+        results = {}
+        for node, op in zip(self.nodes_spec, self.ops):
+            ins = [x] if node["inputs"] == ["input"] else [results[i] for i in node["inputs"]]
+            results[node["id"]] = op(ins)
+        outs = [results[i] for i in self.outputs]
+        if len(outs) == 1:
+            return outs[0]
+        return torch.stack(outs, 0).mean(0)
+
+
+class RandWire(nn.Module):
+    def __init__(self, spec):
+        super().__init__()
+        self.stem = nn.Sequential(*[ConvUnit(u, spec) for u in spec["stem"]])
+        self.stages = nn.Sequential(*[Stage(s, spec) for s in spec["stages"]])
+        h = spec["head"]
+        self.head_conv = nn.Conv2d(h["inChannels"], h["channels"], 1, bias=False)
+        self.head_bn = bn(h["channels"], spec)
+        self.dropout = nn.Dropout(h["dropout"]) if h["dropout"] > 0 else nn.Identity()
+        self.fc = nn.Linear(h["channels"], h["classes"])
+
+    def forward(self, x):
+        x = self.stages(self.stem(x))
+        x = F.relu(self.head_bn(self.head_conv(F.relu(x))))
+        features = x.mean((2, 3))
+        return self.fc(self.dropout(features))
+
+
+def count_params(model):
+    """Trainable parameters plus BN moving statistics, as the spec's parameterList counts."""
+    n = sum(p.numel() for p in model.parameters())
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            n += m.running_mean.numel() + m.running_var.numel()
+    return n
+
+
+def bench(model, spec, batch, steps, warmup):
+    inp = spec["input"]
+    torch.manual_seed(0)
+    x = torch.randn(batch, inp["channels"], inp["height"], inp["width"])
+    y = torch.randint(0, spec["classes"], (batch,))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-5)
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
+
+    def train_step():
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+
+    def infer_step():
+        with torch.no_grad():
+            model(x)
+
+    results = {}
+    for name, fn, mode in (("train", train_step, True), ("infer", infer_step, False)):
+        model.train(mode)
+        for _ in range(warmup):
+            fn()
+        times = []
+        for _ in range(steps):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        times.sort()
+        median = times[len(times) // 2]
+        results[name] = {
+            "medianSeconds": median,
+            "minSeconds": times[0],
+            "maxSeconds": times[-1],
+            "imagesPerSecond": batch / median,
+        }
+    return results
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("spec")
+    ap.add_argument("--mode", choices=["params", "bench"], default="bench")
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--warmup", type=int, default=3)
+    args = ap.parse_args()
+    try:
+        with open(args.spec, encoding="utf-8") as f:
+            spec = json.load(f)
+    except (OSError, ValueError) as e:
+        print(f"torch_randwire: cannot read spec {args.spec}: {e}", file=sys.stderr)
+        return 2
+    if (spec.get("format"), spec.get("version")) != SUPPORTED_FORMAT:
+        print(f"torch_randwire: {args.spec}: unsupported format/version {spec.get('format')}/{spec.get('version')}",
+              file=sys.stderr)
+        return 2
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    model = RandWire(spec)
+    out = {"params": count_params(model), "torch": torch.__version__, "threads": torch.get_num_threads()}
+    if args.mode == "bench":
+        out["batch"] = args.batch
+        out.update(bench(model, spec, args.batch, args.steps, args.warmup))
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
