@@ -66,13 +66,19 @@ export function parseCommandArgs(cmd: Command, argv: string[]) {
     help: { type: 'boolean', short: 'h' },
   };
   for (const [name, o] of Object.entries(cmd.options)) {
-    options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+    options[name] = {
+      type: o.type,
+      ...(o.short ? { short: o.short } : {}),
+      ...(o.multiple ? { multiple: true } : {}),
+    };
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UserError(`randwire ${cmd.name}: ${(e as Error).message.replace(/\. To specify.*$/s, '')} (see --help)`);
+    throw new UserError(
+      `randwire ${cmd.name}: ${(e as Error).message.replace(/\. To specify.*$/s, '')} (see --help)`,
+    );
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   for (const [name, o] of Object.entries(cmd.options)) {
@@ -86,13 +92,23 @@ export function numberOption(
   cmdName: string,
   option: string,
   raw: string | boolean | string[] | undefined,
-  { integer = false, min = -Infinity, max = Infinity }: { integer?: boolean; min?: number; max?: number } = {},
+  {
+    integer = false,
+    min = -Infinity,
+    max = Infinity,
+  }: { integer?: boolean; min?: number; max?: number } = {},
 ): number | undefined {
   if (raw === undefined) return undefined;
   const text = String(raw);
   const value = Number(text);
   const allowed = `${integer ? 'an integer' : 'a number'}${Number.isFinite(min) ? ` >= ${min}` : ''}${Number.isFinite(max) ? ` and <= ${max}` : ''}`;
-  if (text.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+  if (
+    text.trim() === '' ||
+    !Number.isFinite(value) ||
+    (integer && !Number.isInteger(value)) ||
+    value < min ||
+    value > max
+  ) {
     throw new UserError(`randwire ${cmdName}: invalid --${option} '${text}': must be ${allowed}`);
   }
   return value;
@@ -108,7 +124,9 @@ export function choiceOption<T extends string>(
   if (raw === undefined) return undefined;
   const text = String(raw);
   if (!(allowed as readonly string[]).includes(text)) {
-    throw new UserError(`randwire ${cmdName}: invalid --${option} '${text}': must be one of ${allowed.join(', ')}`);
+    throw new UserError(
+      `randwire ${cmdName}: invalid --${option} '${text}': must be one of ${allowed.join(', ')}`,
+    );
   }
   return text as T;
 }

@@ -19,7 +19,6 @@ function mainHelp(): string {
   ].join('\n');
 }
 
-
 export async function main(argv: string[], ctx: CommandContext): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -33,7 +32,9 @@ export async function main(argv: string[], ctx: CommandContext): Promise<number>
   const cmd: Command | undefined = commands.find((c) => c.name === name);
   try {
     if (!cmd) {
-      throw new UserError(`randwire: unknown command '${name}': must be one of ${commands.map((c) => c.name).join(', ')}`);
+      throw new UserError(
+        `randwire: unknown command '${name}': must be one of ${commands.map((c) => c.name).join(', ')}`,
+      );
     }
     const { values, positionals } = parseCommandArgs(cmd, rest);
     if (values['help']) {
@@ -67,7 +68,9 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`internal error (please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.stderr.write(
+        `internal error (please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      );
       process.exitCode = 70;
     },
   );
