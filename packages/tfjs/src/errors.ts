@@ -24,3 +24,13 @@ export class TrainingDivergedError extends TfjsError {
 export class TrainOptionsError extends TfjsError {
   override name = 'TrainOptionsError';
 }
+
+/** A tfjs backend that was asked for but cannot be used (names it, why, and what is available). */
+export class BackendError extends TfjsError {
+  override name = 'BackendError';
+}
+
+/** A registered kernel called with arguments it does not support (names the kernel and the value). */
+export class KernelError extends TfjsError {
+  override name = 'KernelError';
+}
