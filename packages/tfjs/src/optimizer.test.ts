@@ -53,8 +53,12 @@ describe('SgdMomentum', () => {
       }
       const wantA = reference([1, 2, 3], grads, 0.1, 0.9, 0.01, nesterov);
       const wantB = reference([1, 2, 3], grads, 0.1, 0.9, 0, nesterov);
-      Array.from(a.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(wantA[i]!, 5));
-      Array.from(b.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(wantB[i]!, 5));
+      Array.from(a.dataSync()).forEach((v, i) => {
+        expect(v).toBeCloseTo(wantA[i]!, 5);
+      });
+      Array.from(b.dataSync()).forEach((v, i) => {
+        expect(v).toBeCloseTo(wantB[i]!, 5);
+      });
       opt.dispose();
       a.dispose();
       b.dispose();

@@ -13,7 +13,9 @@ describe('learningRateAt', () => {
 
   it('warms up linearly, then follows the cosine over the remaining steps', () => {
     const o = { lr: 0.4, totalSteps: 14, warmupSteps: 4 };
-    [0.1, 0.2, 0.3, 0.4].forEach((want, s) => expect(learningRateAt(s, o)).toBeCloseTo(want, 12));
+    [0.1, 0.2, 0.3, 0.4].forEach((want, s) => {
+      expect(learningRateAt(s, o)).toBeCloseTo(want, 12);
+    });
     expect(learningRateAt(4, o)).toBeCloseTo(0.4, 12);
     expect(learningRateAt(9, o)).toBeCloseTo(0.2, 12);
   });
