@@ -1,1 +1,22 @@
 export { TfjsError } from './errors';
+export type { Initializer } from './init';
+export {
+  CLASSIFIER_INIT_STDDEV,
+  convKernelInitializer,
+  denseKernelInitializer,
+  kernelFanOut,
+  parameterSeed,
+} from './init';
+export { hash32, hashUniform } from './layers/hash';
+export { registerRandwireLayers } from './layers/register';
+export type { SeededDropoutArgs } from './layers/seeded-dropout';
+export { SEEDED_DROPOUT_CLASS_NAME, SeededDropout } from './layers/seeded-dropout';
+export type { TrainingNoiseOptions } from './layers/training-noise';
+export { TRAINING_NOISE_DEFAULTS, TrainingNoise } from './layers/training-noise';
+export { WEIGHTED_SUM_CLASS_NAME, WeightedSum } from './layers/weighted-sum';
+export type { BuildModelOptions } from './model';
+export { attachTrainingNoise, BUILD_MODEL_DEFAULTS, buildModel, trainingNoiseOf } from './model';
+export { ModelBuildError, ModelIoError } from './model-errors';
+export type { ParameterVariable } from './model-parameters';
+export { modelParameterNames, parameterVariables, variableNameToParameter } from './model-parameters';
+export { normalizedValues, normalizeImages } from './normalize';
