@@ -1,3 +1,22 @@
+export type { CostOptions, GroupCost, LayerCost, LayerOp, SpecCost, TotalCost } from './cost';
+export { COST_DEFAULTS, costOf } from './cost';
+export type { SpecProblem } from './errors';
+export { formatProblem, SpecBuildError, SpecError, SpecParseError, SpecValidationError } from './errors';
+export type { ConvUnitLayerNames, NodeLayerNames, ParameterInfo } from './names';
+export {
+  convUnitLayerNames,
+  HEAD_LAYERS,
+  INPUT_NAME,
+  nodeInChannels,
+  nodeLayerNames,
+  nodeLayerPrefix,
+  nodeParameters,
+  OUTPUT_NAMES,
+  parameterList,
+  stageOutputName,
+} from './names';
+export { SCHEMA_LIMITS, SPEC_SCHEMA } from './schema';
+export { serializeSpec } from './serialize';
 export type {
   BatchNormSpec,
   ConvUnitSpec,
@@ -13,16 +32,6 @@ export type {
   StageNodeSpec,
 } from './types';
 export { NODE_TRANSFORMS, SPEC_FORMAT, SPEC_VERSION } from './types';
-export type { ConvUnitLayerNames, NodeLayerNames, ParameterInfo } from './names';
-export {
-  convUnitLayerNames,
-  HEAD_LAYERS,
-  INPUT_NAME,
-  nodeInChannels,
-  nodeLayerNames,
-  nodeLayerPrefix,
-  nodeParameters,
-  OUTPUT_NAMES,
-  parameterList,
-  stageOutputName,
-} from './names';
+export type { ValidateOptions, ValidateResult } from './validate';
+export { parseSpec, RESERVED_NAMES, VALIDATE_DEFAULTS, validateSpec } from './validate';
+export { LIBRARY_NAME, LIBRARY_VERSION } from './version';

@@ -43,11 +43,17 @@ export interface NodeLayerNames {
   bn: string;
 }
 
-export function nodeLayerPrefix(stage: Pick<RandomStageSpec, 'name'>, node: Pick<StageNodeSpec, 'id'>): string {
+export function nodeLayerPrefix(
+  stage: Pick<RandomStageSpec, 'name'>,
+  node: Pick<StageNodeSpec, 'id'>,
+): string {
   return `${stage.name}_n${node.id}`;
 }
 
-export function nodeLayerNames(stage: Pick<RandomStageSpec, 'name'>, node: Pick<StageNodeSpec, 'id'>): NodeLayerNames {
+export function nodeLayerNames(
+  stage: Pick<RandomStageSpec, 'name'>,
+  node: Pick<StageNodeSpec, 'id'>,
+): NodeLayerNames {
   const p = nodeLayerPrefix(stage, node);
   return { agg: `${p}_agg`, relu: `${p}_relu`, pool: `${p}_pool`, conv: `${p}_conv`, bn: `${p}_bn` };
 }
@@ -76,7 +82,14 @@ function bnParams(layer: string, channels: number): ParameterInfo[] {
   return [
     { name: `${layer}/gamma`, layer, weight: 'gamma', shape: [channels], trainable: true, decay: false },
     { name: `${layer}/beta`, layer, weight: 'beta', shape: [channels], trainable: true, decay: false },
-    { name: `${layer}/moving_mean`, layer, weight: 'moving_mean', shape: [channels], trainable: false, decay: false },
+    {
+      name: `${layer}/moving_mean`,
+      layer,
+      weight: 'moving_mean',
+      shape: [channels],
+      trainable: false,
+      decay: false,
+    },
     {
       name: `${layer}/moving_variance`,
       layer,
@@ -149,6 +162,13 @@ export function parameterList(spec: NetworkSpec): ParameterInfo[] {
   out.push(kernel(HEAD_LAYERS.conv, 'kernel', [1, 1, h.inChannels, h.channels]));
   out.push(...bnParams(HEAD_LAYERS.bn, h.channels));
   out.push(kernel(HEAD_LAYERS.fc, 'kernel', [h.channels, h.classes]));
-  out.push({ name: `${HEAD_LAYERS.fc}/bias`, layer: HEAD_LAYERS.fc, weight: 'bias', shape: [h.classes], trainable: true, decay: false });
+  out.push({
+    name: `${HEAD_LAYERS.fc}/bias`,
+    layer: HEAD_LAYERS.fc,
+    weight: 'bias',
+    shape: [h.classes],
+    trainable: true,
+    decay: false,
+  });
   return out;
 }

@@ -28,7 +28,12 @@ export type GraphModel = 'ws' | 'ba' | 'er' | 'custom';
  *   then 1×1 conv to `channels`.
  * - `depthwise-3x3`: 3×3 depthwise conv alone (stride), depth multiplier
  *   `channels / inChannels` at nodes fed by the stage input (must be an integer), 1 elsewhere. */
-export type NodeTransform = 'sep-conv-3x3' | 'conv-3x3' | 'max-pool-conv-1x1' | 'avg-pool-conv-1x1' | 'depthwise-3x3';
+export type NodeTransform =
+  | 'sep-conv-3x3'
+  | 'conv-3x3'
+  | 'max-pool-conv-1x1'
+  | 'avg-pool-conv-1x1'
+  | 'depthwise-3x3';
 
 export const NODE_TRANSFORMS: readonly NodeTransform[] = [
   'sep-conv-3x3',
