@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../backend';
+import { quietTfjs, RELATIVE_ERROR_BOUND, randomArray, rng, wasmVsCpu } from './test-utils/compare';
+
+beforeAll(async () => {
+  quietTfjs();
+  await selectBackend('wasm');
+});
+
+// strides 1 and 2, odd and even sizes, 'same' and 'valid', kernel 1×1 (the matmul path at
+// stride 1) and 3×3, batch 1 and 3; channels and width drawn from a seeded RNG.
+const cases: Array<[number, number, 'same' | 'valid', number, number]> = [];
+for (const stride of [1, 2])
+  for (const size of [7, 8])
+    for (const pad of ['same', 'valid'] as const)
+      for (const kernel of [1, 3]) for (const batch of [1, 3]) cases.push([stride, size, pad, kernel, batch]);
+
+describe('Conv2DBackpropFilter on wasm', () => {
+  test.each(cases)('stride %i, size %i, %s, kernel %i, batch %i matches cpu', async (s, size, pad, k, n) => {
+    const r = rng(3000 * s + 100 * size + 10 * k + n + (pad === 'same' ? 1 : 0));
+    const ci = 1 + Math.floor(r() * 4);
+    const co = 2 + Math.floor(r() * 4);
+    const w = size + (r() < 0.5 ? 0 : 1);
+    const xShape = [n, size, w, ci] as [number, number, number, number];
+    const fShape = [k, k, ci, co] as [number, number, number, number];
+    const xv = randomArray(r, xShape);
+    const fv = randomArray(r, fShape);
+    const errors = await wasmVsCpu(() => {
+      const x = tf.tensor4d(xv, xShape);
+      const f = tf.tensor4d(fv, fShape);
+      const df = tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x, t as tf.Tensor4D, s, pad))))(f);
+      tf.dispose([x, f]);
+      return [df];
+    });
+    for (const e of errors) expect(e).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND);
+  });
+
+  test('separableConv2d: all three gradients match cpu (x, depthwise and pointwise filters)', async () => {
+    for (const [s, pad, m, n, size] of [
+      [1, 'same', 1, 3, 8],
+      [2, 'same', 2, 1, 9],
+      [2, 'valid', 1, 3, 7],
+    ] as const) {
+      const r = rng(s * 10 + m + n + size);
+      const c = 3;
+      const co = 5;
+      const xShape = [n, size, size, c] as [number, number, number, number];
+      const xv = randomArray(r, xShape);
+      const dv = randomArray(r, [3, 3, c, m]);
+      const pv = randomArray(r, [1, 1, c * m, co]);
+      const errors = await wasmVsCpu(() => {
+        const x = tf.tensor4d(xv, xShape);
+        const d = tf.tensor4d(dv, [3, 3, c, m]);
+        const p = tf.tensor4d(pv, [1, 1, c * m, co]);
+        const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, e: tf.Tensor) =>
+          tf.sum(tf.square(tf.separableConv2d(a as tf.Tensor4D, b as tf.Tensor4D, e as tf.Tensor4D, s, pad))),
+        )([x, d, p]);
+        tf.dispose([x, d, p]);
+        return grads;
+      });
+      expect(errors).toHaveLength(3);
+      for (const e of errors) expect(e).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND);
+    }
+  });
+
+  test('leaks no tensors', async () => {
+    await tf.setBackend('wasm');
+    const r = rng(9);
+    const x = tf.tensor4d(randomArray(r, [3, 8, 8, 4]), [3, 8, 8, 4]);
+    const f = tf.tensor4d(randomArray(r, [3, 3, 4, 5]), [3, 3, 4, 5]);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.conv2d(x, t as tf.Tensor4D, 2, 'same')));
+    tf.dispose(g(f));
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) tf.dispose(g(f));
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, f]);
+  });
+});
