@@ -1,4 +1,6 @@
-export { TfjsError } from './errors';
+export type { BackendFallback, BackendInfo, BackendName, BackendPreference } from './backend';
+export { availableBackends, BACKEND_PREFERENCES, selectBackend } from './backend';
+export { BackendError, KernelError, TfjsError } from './errors';
 export type { Initializer } from './init';
 export {
   CLASSIFIER_INIT_STDDEV,
@@ -7,6 +9,7 @@ export {
   kernelFanOut,
   parameterSeed,
 } from './init';
+export { registerWasmGradientKernels } from './kernels/register';
 export { hash32, hashUniform } from './layers/hash';
 export { registerRandwireLayers } from './layers/register';
 export type { SeededDropoutArgs } from './layers/seeded-dropout';
