@@ -1,9 +1,14 @@
 // Which errors are the user's doing (bad option, bad file, bad spec): printed as one line
 // with exit code 2. Each package exports the base class of its domain errors; list it here.
 import { DatasetError } from '@randwire/datasets';
+import { TfjsError } from '@randwire/tfjs';
 import { UserError } from './cli';
 
-const userErrorClasses: Array<abstract new (...args: never[]) => Error> = [UserError, DatasetError];
+const userErrorClasses: Array<abstract new (...args: never[]) => Error> = [
+  UserError,
+  DatasetError,
+  TfjsError,
+];
 
 export function isUserFacing(e: unknown): e is Error {
   return userErrorClasses.some((cls) => e instanceof cls);
