@@ -1,1 +1,15 @@
-export {};
+export type { BarabasiAlbertOptions } from './barabasi-albert';
+export { barabasiAlbert, barabasiAlbertEdges } from './barabasi-albert';
+export type { EdgeList, GraphAttributes, GraphConstructor, GraphNodeAttributes } from './edge-list';
+export { sortEdgePairs, toGraphology } from './edge-list';
+export type { ErdosRenyiOptions } from './erdos-renyi';
+export { erdosRenyi, erdosRenyiEdges } from './erdos-renyi';
+export { GraphsError, InvalidParameterError } from './errors';
+export { generateEdges, generateGraph } from './generate-graph';
+export type { GraphModelName, GraphParams } from './models';
+export { GRAPH_MODELS, MODEL_PARAMETERS, PAPER_PARAMS } from './models';
+export type { Rng, Seed } from './rng';
+export { createRng, randomIndex, randomSeed } from './rng';
+export { MAX_NODES } from './validate';
+export type { WattsStrogatzOptions } from './watts-strogatz';
+export { wattsStrogatz, wattsStrogatzEdges } from './watts-strogatz';

@@ -1,0 +1,82 @@
+// Barabási–Albert BA(M) exactly as randwire.md section 2 defines it.
+
+import type { UndirectedGraph } from 'graphology';
+import type { AbstractGraph } from 'graphology-types';
+import { type EdgeList, type GraphConstructor, sortEdgePairs, toGraphology } from './edge-list';
+import { InvalidParameterError } from './errors';
+import { type Rng, randomIndex } from './rng';
+import { checkNodes, checkRng } from './validate';
+
+export interface BarabasiAlbertOptions {
+  /** Node count, n > m. */
+  n: number;
+  /** Edges per added node: an integer, 1 <= m < n. */
+  m: number;
+  rng: Rng;
+}
+
+const WHERE = 'barabasi-albert';
+
+/**
+ * BA(M) as typed arrays. Starts from m EDGELESS nodes 0..m-1. Node m links to all of them
+ * (every degree is 0, so the pick is uniform and must take all m). Each later node t = m+1..n-1
+ * links to m distinct earlier nodes, each drawn with probability proportional to its current
+ * degree. Exactly m(n - m) edges. DAG index = label = order of addition (section 3).
+ *
+ * Draws, in order: for each t > m, candidates `pool[floor(rng() * pool.length)]` from the
+ * degree-weighted pool (each node appears once per incident edge, as of before t) until m
+ * distinct ones are found (repeats are redrawn: sampling without replacement).
+ */
+export function barabasiAlbertEdges(options: BarabasiAlbertOptions): EdgeList {
+  const n = checkNodes(WHERE, options.n, 2);
+  const m = options.m;
+  if (typeof m !== 'number' || !Number.isInteger(m) || m < 1 || m >= n) {
+    throw new InvalidParameterError(WHERE, 'm', m, `an integer with 1 <= m < n (n = ${n})`);
+  }
+  const rng = checkRng(WHERE, options.rng);
+
+  const edgeCount = m * (n - m);
+  const pairs = new Int32Array(2 * edgeCount);
+  const pool = new Int32Array(2 * edgeCount);
+  const chosenBy = new Int32Array(n).fill(-1);
+  const targets = new Int32Array(m);
+  let poolSize = 0;
+  let e = 0;
+  for (let t = m; t < n; t++) {
+    if (t === m) {
+      for (let j = 0; j < m; j++) targets[j] = j;
+    } else {
+      let found = 0;
+      while (found < m) {
+        const c = pool[randomIndex(rng, poolSize)]!;
+        if (chosenBy[c] === t) continue;
+        chosenBy[c] = t;
+        targets[found++] = c;
+      }
+    }
+    for (let j = 0; j < m; j++) {
+      const c = targets[j]!;
+      pairs[e++] = c;
+      pairs[e++] = t;
+      pool[poolSize++] = c;
+      pool[poolSize++] = t;
+    }
+  }
+  const index = new Int32Array(n);
+  for (let v = 0; v < n; v++) index[v] = v;
+  return { n, edges: sortEdgePairs(n, pairs), index };
+}
+
+/** BA(M) as a graphology graph (default `UndirectedGraph`); node attribute `index`. */
+export function barabasiAlbert(options: BarabasiAlbertOptions): UndirectedGraph;
+export function barabasiAlbert<G extends AbstractGraph>(
+  Graph: GraphConstructor<G>,
+  options: BarabasiAlbertOptions,
+): G;
+export function barabasiAlbert(
+  a: GraphConstructor | BarabasiAlbertOptions,
+  b?: BarabasiAlbertOptions,
+): AbstractGraph {
+  const [Graph, options] = typeof a === 'function' ? [a, b!] : [undefined, a];
+  return toGraphology(barabasiAlbertEdges(options), Graph, { model: 'ba', m: options.m });
+}
