@@ -1,1 +1,35 @@
-export {};
+export { writeFileAtomic } from './atomic-write';
+export type { CompareOptions, Comparison } from './compare-outputs';
+export { COMPARE_DEFAULTS, compareOutputs } from './compare-outputs';
+export { ExportError, OnnxError, OnnxRuntimeError, VerifyError, WeightsReadError } from './errors';
+export type { ExportOptions, ExportSummary } from './export-onnx';
+export {
+  buildOnnxModel,
+  defaultIrVersion,
+  EXPORT_DEFAULTS,
+  exportOnnx,
+  MAX_IR_VERSION,
+  MAX_OPSET,
+  MIN_IR_VERSION,
+  MIN_OPSET,
+} from './export-onnx';
+export type { ExportRunDirResult } from './export-run-dir';
+export { exportRunDir, readRunSpec } from './export-run-dir';
+export { depthwiseToOnnx, hwioToOihw, nchwToNhwc, nhwcToNchw, normalizeUint8ToNchw } from './layout';
+export type { OnnxModelInfo } from './metadata';
+export { METADATA_KEYS, readOnnxMetadata } from './metadata';
+export type { EmitContext, NodeTransformOp, TransformArgs } from './node-transforms';
+export { NODE_TRANSFORM_OPS, nodeTransformOp } from './node-transforms';
+export type { OnnxPrediction, PredictOnnxOptions, Uint8Images } from './predict-onnx';
+export { PREDICT_DEFAULTS, predictOnnx } from './predict-onnx';
+export type {
+  ExecutionProviderChoice,
+  GraphOptimizationLevel,
+  NchwInput,
+  OnnxOutputs,
+  RunOnnxOptions,
+} from './run-onnx';
+export { cudaAvailable, OnnxSession, RUN_DEFAULTS, runOnnx } from './run-onnx';
+export { onnxSamePads, sameOutputSize, samePadding } from './same-padding';
+export type { WeightMap, WeightTensor } from './weights';
+export { readTfjsWeights, validateWeights } from './weights';

@@ -1,0 +1,418 @@
+// Spec + weights (tfjs layouts, keyed by parameterList names) → an ONNX model (NCHW, dynamic
+// batch, TF 'same' padding as explicit pads, BN epsilon explicit, aggregation weights folded
+// to sigmoid(logits), optional BN folding). Node names are the spec's stable names.
+import { createHash } from 'node:crypto';
+import {
+  convUnitLayerNames,
+  HEAD_LAYERS,
+  INPUT_NAME,
+  type NetworkSpec,
+  nodeInChannels,
+  nodeLayerNames,
+  OUTPUT_NAMES,
+  parameterList,
+  SPEC_FORMAT,
+  SPEC_VERSION,
+  stageOutputName,
+} from '@randwire/spec';
+import { onnx } from 'onnx-proto';
+import { ExportError } from './errors';
+import { type AttributeValue, floatValueInfo, GraphBuilder } from './graph-builder';
+import { hwioToOihw } from './layout';
+import { buildMetadata, packageVersion } from './metadata';
+import { type ConvArgs, type EmitContext, nodeTransformOp } from './node-transforms';
+import { onnxSamePads, sameOutputSize } from './same-padding';
+import { validateWeights, type WeightMap, type WeightTensor } from './weights';
+
+export interface ExportOptions {
+  /** ONNX opset of the default domain, 11–26 (every op emitted exists with these semantics). */
+  opset?: number;
+  /** ONNX IR version, 7–13 (what onnxruntime-node 1.30 loads); default: 8 up to opset 18,
+   * otherwise the IR version released with the opset. */
+  irVersion?: number;
+  /** Fold every batch norm into the convolution before it (adds a bias). */
+  foldBn?: boolean;
+  /** Leave out the `probs` output (softmax). */
+  noSoftmax?: boolean;
+  /** Ignore weights whose names are not parameters of the spec (default: error). */
+  ignoreExtraWeights?: boolean;
+  /** The spec JSON to embed in metadata (default: JSON.stringify(spec)); pass the canonical
+   * serialization when you have it. */
+  specJson?: string;
+}
+
+export const EXPORT_DEFAULTS = Object.freeze({
+  opset: 17,
+  foldBn: false,
+  noSoftmax: false,
+  ignoreExtraWeights: false,
+});
+
+export const MIN_OPSET = 11;
+export const MAX_OPSET = 26;
+export const MIN_IR_VERSION = 7;
+export const MAX_IR_VERSION = 13;
+
+/** The IR version written by default for an opset (IR 8 up to opset 18). */
+export function defaultIrVersion(opset: number): number {
+  if (opset <= 18) return 8;
+  if (opset <= 20) return 9;
+  if (opset <= 22) return 10;
+  if (opset <= 23) return 11;
+  if (opset <= 25) return 12;
+  return 13;
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+function weightsDigest(spec: NetworkSpec, weights: WeightMap): string {
+  const h = createHash('sha256');
+  for (const p of parameterList(spec)) {
+    const w = weights.get(p.name)!;
+    h.update(p.name);
+    h.update(new Uint8Array(w.data.buffer, w.data.byteOffset, w.data.byteLength));
+  }
+  return h.digest('hex');
+}
+
+export interface ExportSummary {
+  opset: number;
+  irVersion: number;
+  nodes: number;
+  initializers: number;
+  /** Number of float parameters written (after folding). */
+  parameters: number;
+  foldBn: boolean;
+  outputs: string[];
+}
+
+/** Builds the ONNX ModelProto (as onnx-proto message) for a spec and its weights. */
+export function buildOnnxModel(
+  spec: NetworkSpec,
+  weights: WeightMap,
+  options: ExportOptions = {},
+): { model: onnx.ModelProto; summary: ExportSummary } {
+  const where = '@randwire/onnx/export-onnx';
+  const opset = options.opset ?? EXPORT_DEFAULTS.opset;
+  if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
+    throw new ExportError(
+      `${where}: invalid opset (${opset}): must be an integer ${MIN_OPSET}..${MAX_OPSET}`,
+    );
+  }
+  const irVersion = options.irVersion ?? defaultIrVersion(opset);
+  if (!Number.isInteger(irVersion) || irVersion < MIN_IR_VERSION || irVersion > MAX_IR_VERSION) {
+    throw new ExportError(
+      `${where}: invalid irVersion (${irVersion}): must be an integer ${MIN_IR_VERSION}..${MAX_IR_VERSION}`,
+    );
+  }
+  const foldBn = options.foldBn ?? EXPORT_DEFAULTS.foldBn;
+  const softmax = !(options.noSoftmax ?? EXPORT_DEFAULTS.noSoftmax);
+  if (spec.format !== SPEC_FORMAT || spec.version !== SPEC_VERSION) {
+    throw new ExportError(
+      `${where}: unsupported spec format/version (${String(spec.format)} ${String(spec.version)}): expected ${SPEC_FORMAT} ${SPEC_VERSION}`,
+    );
+  }
+  for (const stage of spec.stages) nodeTransformOp(stage.transform);
+  validateWeights(spec, weights, {
+    ignoreExtra: options.ignoreExtraWeights ?? EXPORT_DEFAULTS.ignoreExtraWeights,
+  });
+
+  const eps = spec.batchNorm.epsilon;
+  const g = new GraphBuilder([INPUT_NAME]);
+  const weight = (name: string): WeightTensor => {
+    const w = weights.get(name);
+    if (!w) throw new ExportError(`${where}: missing weight '${name}'`);
+    return w;
+  };
+  const node = (
+    opType: string,
+    name: string,
+    inputs: string[],
+    attributes: Record<string, AttributeValue> = {},
+    doc?: string,
+  ) => g.node(opType, name, inputs, attributes, doc ? { doc } : {});
+
+  const conv = (a: ConvArgs): string => {
+    const [co, , kh, kw] = a.kernel.shape as [number, number, number, number];
+    const attrs = (): Record<string, AttributeValue> => ({
+      kernel_shape: { ints: [kh, kw] },
+      strides: { ints: [a.stride, a.stride] },
+      pads: { ints: a.pads },
+      dilations: { ints: [1, 1] },
+      group: { int: a.group },
+    });
+    if (a.bn && foldBn) {
+      const gamma = weight(`${a.bn}/gamma`).data;
+      const beta = weight(`${a.bn}/beta`).data;
+      const mean = weight(`${a.bn}/moving_mean`).data;
+      const variance = weight(`${a.bn}/moving_variance`).data;
+      const per = a.kernel.data.length / co;
+      const k = new Float32Array(a.kernel.data.length);
+      const bias = new Float32Array(co);
+      for (let o = 0; o < co; o++) {
+        const s = gamma[o]! / Math.sqrt(variance[o]! + eps);
+        for (let i = 0; i < per; i++) k[o * per + i] = a.kernel.data[o * per + i]! * s;
+        bias[o] = beta[o]! - mean[o]! * s;
+      }
+      const layer = a.weightName.slice(0, a.weightName.lastIndexOf('/'));
+      const kName = g.initializer(
+        a.weightName,
+        a.kernel.shape,
+        k,
+        `ONNX layout, batch norm '${a.bn}' folded in`,
+      );
+      const bName = g.initializer(
+        `${layer}/bias`,
+        [co],
+        bias,
+        `batch norm '${a.bn}' folded: beta - mean * gamma / sqrt(var + eps)`,
+      );
+      return node(
+        'Conv',
+        a.name,
+        [a.input, kName, bName],
+        attrs(),
+        `${a.doc}; batch norm '${a.bn}' folded in`,
+      );
+    }
+    const kName = g.initializer(
+      a.weightName,
+      a.kernel.shape,
+      a.kernel.data,
+      'ONNX layout (converted from tfjs)',
+    );
+    const out = node('Conv', a.name, [a.input, kName], attrs(), a.doc);
+    if (!a.bn) return out;
+    const ins = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((w) => {
+      const n = `${a.bn}/${w}`;
+      const t = weight(n);
+      return g.initializer(n, t.shape, t.data);
+    });
+    return node(
+      'BatchNormalization',
+      a.bn,
+      [out, ...ins],
+      { epsilon: { float: eps } },
+      `batch norm (inference), epsilon ${eps}`,
+    );
+  };
+  const ctx: EmitContext = { spec, weight, conv, node };
+
+  // Stem.
+  let h = spec.input.height;
+  let w = spec.input.width;
+  let x = INPUT_NAME;
+  for (const unit of spec.stem) {
+    const n = convUnitLayerNames(unit);
+    if (unit.preRelu) x = node('Relu', n.relu, [x]);
+    const k = `${n.conv}/kernel`;
+    x = conv({
+      name: n.conv,
+      input: x,
+      weightName: k,
+      kernel: hwioToOihw(weight(k).data, weight(k).shape),
+      group: 1,
+      stride: unit.stride,
+      pads: onnxSamePads(h, w, unit.kernel, unit.stride),
+      bn: n.bn,
+      doc: `stem ${unit.kernel}x${unit.kernel} conv ${unit.inChannels} -> ${unit.channels}, stride ${unit.stride}, TF 'same' padding`,
+    });
+    h = sameOutputSize(h, unit.stride);
+    w = sameOutputSize(w, unit.stride);
+  }
+
+  // Random stages.
+  for (const stage of spec.stages) {
+    const op = nodeTransformOp(stage.transform);
+    const inH = h;
+    const inW = w;
+    const outs = new Map<number, string>();
+    let nodeH = h;
+    let nodeW = w;
+    for (const sn of stage.nodes) {
+      const names = nodeLayerNames(stage, sn);
+      const fromInput = sn.inputs.length === 1 && sn.inputs[0] === 'input';
+      const srcs = sn.inputs.map((i) => {
+        if (i === 'input') return x;
+        const t = outs.get(i);
+        if (t === undefined) {
+          throw new ExportError(
+            `${where}: stage '${stage.name}' node ${sn.id} reads node ${i}, which does not precede it`,
+          );
+        }
+        return t;
+      });
+      let agg = srcs[0]!;
+      if (srcs.length > 1) {
+        const logits = weight(`${names.agg}/logits`).data;
+        const terms = srcs.map((s, i) => {
+          const wn = g.initializer(
+            `${names.agg}/weight${i}`,
+            [],
+            new Float32Array([sigmoid(logits[i]!)]),
+            `sigmoid(${names.agg}/logits[${i}])`,
+          );
+          return node('Mul', `${names.agg}/mul${i}`, [s, wn]);
+        });
+        agg = node(
+          'Sum',
+          names.agg,
+          terms,
+          {},
+          `weighted sum of ${srcs.length} inputs, weights sigmoid(logits)`,
+        );
+      }
+      const relu = node('Relu', names.relu, [agg]);
+      const ih = fromInput ? inH : nodeH;
+      const iw = fromInput ? inW : nodeW;
+      const out = op.emit(ctx, {
+        stage,
+        node: sn,
+        names,
+        input: relu,
+        inChannels: nodeInChannels(stage, sn),
+        channels: stage.channels,
+        height: ih,
+        width: iw,
+        stride: sn.stride,
+      });
+      nodeH = sameOutputSize(ih, sn.stride);
+      nodeW = sameOutputSize(iw, sn.stride);
+      outs.set(sn.id, out);
+    }
+    const stageOuts = stage.outputs.map((i) => {
+      const t = outs.get(i);
+      if (t === undefined)
+        throw new ExportError(`${where}: stage '${stage.name}' output lists node ${i}, which does not exist`);
+      return t;
+    });
+    x =
+      stageOuts.length === 1
+        ? node('Identity', stageOutputName(stage), stageOuts)
+        : node(
+            'Mean',
+            stageOutputName(stage),
+            stageOuts,
+            {},
+            `unweighted mean of nodes ${stage.outputs.join(', ')}`,
+          );
+    h = nodeH;
+    w = nodeW;
+  }
+
+  // Head.
+  const hd = spec.head;
+  x = node('Relu', HEAD_LAYERS.relu, [x]);
+  const hk = `${HEAD_LAYERS.conv}/kernel`;
+  x = conv({
+    name: HEAD_LAYERS.conv,
+    input: x,
+    weightName: hk,
+    kernel: hwioToOihw(weight(hk).data, weight(hk).shape),
+    group: 1,
+    stride: 1,
+    pads: [0, 0, 0, 0],
+    bn: HEAD_LAYERS.bn,
+    doc: `head 1x1 conv ${hd.inChannels} -> ${hd.channels}`,
+  });
+  x = node('Relu', HEAD_LAYERS.relu2, [x]);
+  x = node('GlobalAveragePool', HEAD_LAYERS.pool, [x]);
+  const features = g.node(
+    'Flatten',
+    `${HEAD_LAYERS.pool}/flatten`,
+    [x],
+    { axis: { int: 1 } },
+    { output: OUTPUT_NAMES.features },
+  );
+  const fcK = g.initializer(
+    `${HEAD_LAYERS.fc}/kernel`,
+    weight(`${HEAD_LAYERS.fc}/kernel`).shape,
+    weight(`${HEAD_LAYERS.fc}/kernel`).data,
+    'tfjs layout [in, out] (Gemm transB = 0)',
+  );
+  const fcB = g.initializer(`${HEAD_LAYERS.fc}/bias`, [hd.classes], weight(`${HEAD_LAYERS.fc}/bias`).data);
+  const logits = g.node(
+    'Gemm',
+    HEAD_LAYERS.fc,
+    [features, fcK, fcB],
+    { transB: { int: 0 } },
+    { output: OUTPUT_NAMES.logits, doc: `dense ${hd.channels} -> ${hd.classes}` },
+  );
+  if (softmax)
+    g.node('Softmax', HEAD_LAYERS.softmax, [logits], { axis: { int: 1 } }, { output: OUTPUT_NAMES.probs });
+
+  const mean = spec.input.mean.map((v) => v.toString()).join(', ');
+  const std = spec.input.std.map((v) => v.toString()).join(', ');
+  const outputs = [
+    floatValueInfo(
+      OUTPUT_NAMES.logits,
+      ['N', hd.classes],
+      'class scores before softmax (logits), float32 [N, classes]',
+    ),
+    ...(softmax
+      ? [
+          floatValueInfo(
+            OUTPUT_NAMES.probs,
+            ['N', hd.classes],
+            'class probabilities: softmax(logits), float32 [N, classes]',
+          ),
+        ]
+      : []),
+    floatValueInfo(
+      OUTPUT_NAMES.features,
+      ['N', hd.channels],
+      'pooled features (after head ReLU and global average pool, before the classifier): use the model as a backbone; float32 [N, features]',
+    ),
+  ];
+  const specJson = options.specJson ?? JSON.stringify(spec);
+  const metadata = buildMetadata(spec, specJson, {
+    foldBn,
+    softmax,
+    weightsSha256: weightsDigest(spec, weights),
+  });
+  const model = onnx.ModelProto.create({
+    irVersion,
+    opsetImport: [{ domain: '', version: opset }],
+    producerName: '@randwire/onnx',
+    producerVersion: packageVersion(),
+    domain: 'org.randwire',
+    modelVersion: 1,
+    docString: `Randomly wired network '${spec.name}' (Xie et al., ICCV 2019), exported from a randwire spec.`,
+    graph: {
+      name: spec.name,
+      docString: `randwire spec '${spec.name}': ${spec.stem.length} stem unit(s), ${spec.stages.length} random stage(s)`,
+      node: g.nodes,
+      initializer: g.initializers,
+      input: [
+        floatValueInfo(
+          INPUT_NAME,
+          ['N', spec.input.channels, spec.input.height, spec.input.width],
+          `image batch, float32 NCHW, normalized per channel: (x / 255 - mean) / std with mean [${mean}], std [${std}] (metadata randwire.input.*)`,
+        ),
+      ],
+      output: outputs,
+    },
+    metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
+  });
+  const parameters = g.initializers.reduce(
+    (a, t) => a + (t.dims ?? []).reduce<number>((b, d) => b * Number(d), 1),
+    0,
+  );
+  return {
+    model,
+    summary: {
+      opset,
+      irVersion,
+      nodes: g.nodes.length,
+      initializers: g.initializers.length,
+      parameters,
+      foldBn,
+      outputs: outputs.map((o) => o.name ?? ''),
+    },
+  };
+}
+
+/** Exports a spec and its weights to ONNX ModelProto bytes. */
+export function exportOnnx(spec: NetworkSpec, weights: WeightMap, options: ExportOptions = {}): Uint8Array {
+  return onnx.ModelProto.encode(buildOnnxModel(spec, weights, options).model).finish();
+}

@@ -1,0 +1,115 @@
+// A small builder of ONNX graph protos (onnx-proto's generated types): nodes with typed
+// attributes, float32 initializers as little-endian raw data, and unique-name checks.
+import { onnx } from 'onnx-proto';
+import { ExportError } from './errors';
+
+export type AttributeValue = { int: number } | { ints: number[] } | { float: number } | { string: string };
+
+export const attr = Object.freeze({
+  int: (v: number): AttributeValue => ({ int: v }),
+  ints: (v: number[]): AttributeValue => ({ ints: v }),
+  float: (v: number): AttributeValue => ({ float: v }),
+  string: (v: string): AttributeValue => ({ string: v }),
+});
+
+function attributeProto(name: string, value: AttributeValue): onnx.IAttributeProto {
+  const T = onnx.AttributeProto.AttributeType;
+  if ('int' in value) return { name, type: T.INT, i: value.int };
+  if ('ints' in value) return { name, type: T.INTS, ints: value.ints };
+  if ('float' in value) return { name, type: T.FLOAT, f: value.float };
+  return { name, type: T.STRING, s: new TextEncoder().encode(value.string) };
+}
+
+/** float32 data as ONNX raw_data (always little-endian, whatever the host). */
+export function float32RawData(data: Float32Array): Uint8Array {
+  const out = new Uint8Array(data.length * 4);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i]!, true);
+  return out;
+}
+
+export class GraphBuilder {
+  readonly nodes: onnx.INodeProto[] = [];
+  readonly initializers: onnx.ITensorProto[] = [];
+  private readonly nodeNames = new Set<string>();
+  private readonly tensorNames = new Set<string>();
+
+  constructor(inputNames: string[]) {
+    for (const n of inputNames) this.tensorNames.add(n);
+  }
+
+  /** Adds a node; its single output tensor is named `output` (default: the node's name). */
+  node(
+    opType: string,
+    name: string,
+    inputs: string[],
+    attributes: Record<string, AttributeValue> = {},
+    opts: { output?: string; doc?: string } = {},
+  ): string {
+    const output = opts.output ?? name;
+    if (this.nodeNames.has(name))
+      throw new ExportError(`@randwire/onnx/graph-builder: duplicate node name '${name}'`);
+    if (this.tensorNames.has(output)) {
+      throw new ExportError(
+        `@randwire/onnx/graph-builder: duplicate tensor name '${output}' (node '${name}')`,
+      );
+    }
+    for (const i of inputs) {
+      if (!this.tensorNames.has(i)) {
+        throw new ExportError(
+          `@randwire/onnx/graph-builder: node '${name}' reads '${i}', which is not defined yet`,
+        );
+      }
+    }
+    this.nodeNames.add(name);
+    this.tensorNames.add(output);
+    this.nodes.push({
+      name,
+      opType,
+      input: inputs,
+      output: [output],
+      attribute: Object.entries(attributes).map(([k, v]) => attributeProto(k, v)),
+      ...(opts.doc ? { docString: opts.doc } : {}),
+    });
+    return output;
+  }
+
+  /** Adds a float32 initializer (a constant tensor). */
+  initializer(name: string, shape: number[], data: Float32Array, doc?: string): string {
+    if (this.tensorNames.has(name))
+      throw new ExportError(`@randwire/onnx/graph-builder: duplicate tensor name '${name}'`);
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (n !== data.length) {
+      throw new ExportError(
+        `@randwire/onnx/graph-builder: initializer '${name}' has ${data.length} values, shape [${shape.join(', ')}] needs ${n}`,
+      );
+    }
+    this.tensorNames.add(name);
+    this.initializers.push({
+      name,
+      dims: shape,
+      dataType: onnx.TensorProto.DataType.FLOAT,
+      rawData: float32RawData(data),
+      ...(doc ? { docString: doc } : {}),
+    });
+    return name;
+  }
+}
+
+/** A float32 tensor value-info with a symbolic batch dimension `N` first. */
+export function floatValueInfo(
+  name: string,
+  dims: Array<number | string>,
+  doc: string,
+): onnx.IValueInfoProto {
+  return {
+    name,
+    docString: doc,
+    type: {
+      tensorType: {
+        elemType: onnx.TensorProto.DataType.FLOAT,
+        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
+      },
+    },
+  };
+}
