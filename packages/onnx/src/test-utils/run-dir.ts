@@ -1,0 +1,34 @@
+// Writes a run directory (spec.json + model/model.json + model/weights.bin) from a tfjs
+// LayersModel in the tf.io file format, as training does.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { NetworkSpec } from '@randwire/spec';
+import * as tf from '@tensorflow/tfjs';
+
+export async function writeTestRunDir(dir: string, spec: NetworkSpec, model: tf.LayersModel): Promise<void> {
+  fs.mkdirSync(path.join(dir, 'model'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'spec.json'), `${JSON.stringify(spec, null, 2)}\n`);
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const data = artifacts.weightData;
+      const bytes = new Uint8Array(
+        data === undefined
+          ? new ArrayBuffer(0)
+          : Array.isArray(data)
+            ? tf.io.concatenateArrayBuffers(data)
+            : data,
+      );
+      fs.writeFileSync(path.join(dir, 'model', 'weights.bin'), bytes);
+      fs.writeFileSync(
+        path.join(dir, 'model', 'model.json'),
+        JSON.stringify({
+          modelTopology: artifacts.modelTopology,
+          format: artifacts.format,
+          generatedBy: artifacts.generatedBy,
+          weightsManifest: [{ paths: ['./weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+        }),
+      );
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+}

@@ -1,0 +1,93 @@
+// Parity of the export with @randwire/tfjs's own model (buildModel, tfjs cpu backend): the
+// model gets seeded weights with BN statistics calibrated from a batch, is saved as a run
+// directory in the tf.io format, exported from that directory and run in onnxruntime.
+// Tolerance: maxAbs / max|tfjs| <= 1e-4 on logits, probs and features.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type NetworkSpec, NODE_TRANSFORMS } from '@randwire/spec';
+import { buildModel, parameterVariables } from '@randwire/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { compareOutputs } from './compare-outputs';
+import { exportRunDir } from './export-run-dir';
+import { nhwcToNchw } from './layout';
+import { runOnnx } from './run-onnx';
+import { calibratedWeights, normals } from './test-utils/reference';
+import { writeTestRunDir } from './test-utils/run-dir';
+import { handSpec } from './test-utils/specs';
+
+const TOLERANCE = 1e-4;
+let tmp: string;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'randwire-onnx-tfjs-'));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+async function tfjsVsOnnx(spec: NetworkSpec, foldBn: boolean, seed = 3) {
+  const model = buildModel(spec, { seed });
+  const weights = calibratedWeights(spec, seed);
+  for (const { info, variable } of parameterVariables(model, spec)) {
+    const w = weights.get(info.name)!;
+    variable.write(tf.tensor(w.data, w.shape));
+  }
+  const dir = path.join(tmp, `${spec.name}-${foldBn}`);
+  await writeTestRunDir(dir, spec, model);
+  const out = path.join(dir, 'model.onnx');
+  exportRunDir(dir, out, { foldBn });
+
+  const count = 5;
+  const { height, width, channels } = spec.input;
+  const x = normals(count * height * width * channels, seed + 11);
+  const ys = model.predict(tf.tensor4d(x, [count, height, width, channels])) as tf.Tensor[];
+  const [logits, probs, features] = ys.map((y) => y.dataSync() as Float32Array) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
+  const ort = await runOnnx(out, {
+    data: nhwcToNchw(x, [count, height, width, channels]),
+    shape: [count, channels, height, width],
+  });
+  model.dispose();
+  return {
+    spread: Math.max(...logits) - Math.min(...logits),
+    logits: compareOutputs(logits, ort['logits']!.data, { rowLength: spec.classes, tolerance: TOLERANCE }),
+    probs: compareOutputs(probs, ort['probs']!.data, { rowLength: spec.classes, tolerance: TOLERANCE }),
+    features: compareOutputs(features, ort['features']!.data, { tolerance: TOLERANCE }),
+  };
+}
+
+describe('export parity with @randwire/tfjs buildModel', () => {
+  for (const transform of NODE_TRANSFORMS) {
+    it(`${transform}: run dir → ONNX matches the tfjs model (odd 9x9 folded, even 8x8 unfolded)`, async () => {
+      for (const [size, foldBn] of [
+        [9, true],
+        [8, false],
+      ] as const) {
+        const r = await tfjsVsOnnx(
+          handSpec({ transform, height: size, width: size, name: `${transform}-${size}` }),
+          foldBn,
+        );
+        expect(r.spread).toBeGreaterThan(0.1);
+        expect(r.logits.maxRel).toBeLessThanOrEqual(TOLERANCE);
+        expect(r.probs.maxRel).toBeLessThanOrEqual(TOLERANCE);
+        expect(r.features.maxRel).toBeLessThanOrEqual(TOLERANCE);
+        expect(r.logits.top1Agreement).toBe(1);
+      }
+    });
+  }
+
+  it('the tiny fixture spec matches, BN folded and not', async () => {
+    const spec = JSON.parse(
+      fs.readFileSync(path.join(__dirname, '../../spec/fixtures/tiny.json'), 'utf8'),
+    ) as NetworkSpec;
+    for (const foldBn of [false, true]) {
+      const r = await tfjsVsOnnx({ ...spec, name: `tiny-${foldBn}` }, foldBn);
+      expect(r.spread).toBeGreaterThan(0.1);
+      expect(r.logits.pass).toBe(true);
+      expect(r.features.pass).toBe(true);
+    }
+  });
+});
