@@ -20,6 +20,16 @@ export { WEIGHTED_SUM_CLASS_NAME, WeightedSum } from './layers/weighted-sum';
 export type { BuildModelOptions } from './model';
 export { attachTrainingNoise, BUILD_MODEL_DEFAULTS, buildModel, trainingNoiseOf } from './model';
 export { ModelBuildError, ModelIoError } from './model-errors';
+export type { SaveModelResult } from './model-io';
+export {
+  artifactsToFiles,
+  loadModel,
+  loadModelFromDir,
+  MODEL_JSON,
+  readModelArtifacts,
+  saveModelToDir,
+  WEIGHTS_BIN,
+} from './model-io';
 export type { ParameterVariable } from './model-parameters';
 export { modelParameterNames, parameterVariables, variableNameToParameter } from './model-parameters';
 export { normalizedValues, normalizeImages } from './normalize';

@@ -1,0 +1,233 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  HEAD_LAYERS,
+  INPUT_NAME,
+  type NetworkSpec,
+  NODE_TRANSFORMS,
+  nodeLayerNames,
+  parameterList,
+} from '@randwire/spec';
+import * as tf from '@tensorflow/tfjs';
+import { TrainingNoise } from './layers/training-noise';
+import { WeightedSum } from './layers/weighted-sum';
+import { attachTrainingNoise, buildModel, trainingNoiseOf } from './model';
+import { ModelBuildError } from './model-errors';
+import { modelParameterNames, parameterVariables, variableNameToParameter } from './model-parameters';
+import { tinySpec } from './test-utils/tiny-spec';
+
+const fixture = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '../../spec/fixtures/tiny.json'), 'utf8'),
+) as NetworkSpec;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function randomBatch(spec: NetworkSpec, n: number, seed: number): tf.Tensor4D {
+  return tf.randomNormal(
+    [n, spec.input.height, spec.input.width, spec.input.channels],
+    0,
+    1,
+    'float32',
+    seed,
+  );
+}
+
+function weightValues(model: tf.LayersModel): Map<string, Float32Array> {
+  return new Map(model.weights.map((w) => [w.originalName, w.read().dataSync() as Float32Array]));
+}
+
+describe('buildModel', () => {
+  it('builds the fixture with input image and outputs logits, probs, features in that order', () => {
+    const model = buildModel(fixture, { seed: 0 });
+    expect(model.inputs).toHaveLength(1);
+    expect(model.inputs[0]?.shape).toEqual([null, 9, 9, 1]);
+    expect(model.inputLayers[0]?.name).toBe(INPUT_NAME);
+    expect(model.outputNames).toEqual([HEAD_LAYERS.fc, HEAD_LAYERS.softmax, HEAD_LAYERS.pool]);
+    expect(model.outputs.map((o) => o.shape)).toEqual([
+      [null, 3],
+      [null, 3],
+      [null, 32],
+    ]);
+    const [logits, probs, features] = model.predict(randomBatch(fixture, 2, 1)) as tf.Tensor[];
+    const expected = tf.softmax(logits as tf.Tensor2D);
+    expect(Array.from((probs as tf.Tensor).dataSync())).toEqual(Array.from(expected.dataSync()));
+    expect(features?.shape).toEqual([2, 32]);
+  });
+
+  it('names every weight exactly as parameterList, with matching shapes and trainability', () => {
+    const model = buildModel(fixture, { seed: 0 });
+    const expected = parameterList(fixture);
+    expect([...modelParameterNames(model)].sort()).toEqual(expected.map((p) => p.name).sort());
+    const pv = parameterVariables(model, fixture);
+    expect(pv.map((p) => p.info.name)).toEqual(expected.map((p) => p.name));
+    for (const { info, variable } of pv) {
+      expect(variable.shape).toEqual(info.shape);
+      expect(variable.trainable).toBe(info.trainable);
+    }
+    expect(model.countParams()).toBe(expected.reduce((n, p) => n + p.shape.reduce((a, d) => a * d, 1), 0));
+  });
+
+  it('keeps parameter names exact for a second model in the same process (save artifacts too)', async () => {
+    buildModel(fixture, { seed: 0 });
+    const second = buildModel(fixture, { seed: 0 });
+    const names = parameterList(fixture)
+      .map((p) => p.name)
+      .sort();
+    // the engine's variable names get suffixes; originalName does not
+    expect(second.weights.some((w) => w.name !== w.originalName)).toBe(true);
+    expect([...modelParameterNames(second)].sort()).toEqual(names);
+    const map = variableNameToParameter(second);
+    expect([...map.values()].sort()).toEqual(names);
+    for (const w of second.weights) expect(map.get((w.read() as tf.Variable).name)).toBe(w.originalName);
+    let saved: string[] = [];
+    await second.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = (artifacts.weightSpecs ?? []).map((s) => s.name);
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    expect(saved.sort()).toEqual(names);
+  });
+
+  it('initializes deterministically from the seed: same seed identical, other seed different', () => {
+    const a = weightValues(buildModel(fixture, { seed: 7 }));
+    const b = weightValues(buildModel(fixture, { seed: 7 }));
+    const c = weightValues(buildModel(fixture, { seed: 0 }));
+    for (const [name, va] of a) expect(Array.from(b.get(name) as Float32Array)).toEqual(Array.from(va));
+    const kernels = parameterList(fixture).filter((p) => p.decay);
+    for (const k of kernels) {
+      expect(Array.from(c.get(k.name) as Float32Array)).not.toEqual(
+        Array.from(a.get(k.name) as Float32Array),
+      );
+    }
+    // init of the aggregation logits: 0 (weight 0.5); BN gamma 1, beta 0; fc bias 0
+    expect(Array.from(a.get('s1_n2_agg/logits') as Float32Array)).toEqual([0, 0]);
+    expect(Array.from(a.get('conv1_bn/gamma') as Float32Array)).toEqual([1, 1, 1, 1]);
+    expect(Array.from(a.get('fc/bias') as Float32Array)).toEqual([0, 0, 0]);
+  });
+
+  it('draws conv kernels He-normal with fan-out and the classifier with std 0.01', () => {
+    const spec = tinySpec({ transform: 'conv-3x3', stemChannels: 16, stageChannels: 32 });
+    const w = weightValues(buildModel(spec, { seed: 3 }));
+    const std = (v: Float32Array): number => {
+      const m = v.reduce((s, x) => s + x, 0) / v.length;
+      return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / v.length);
+    };
+    // s1_n2_conv/kernel: [3, 3, 32, 32] → fan_out 288, 9216 draws (sd of the estimate ≈ 0.7%)
+    expect(std(w.get('s1_n2_conv/kernel') as Float32Array)).toBeCloseTo(Math.sqrt(2 / 288), 2);
+    // fc/kernel: [16, 3], normal with std 0.01
+    expect(std(w.get('fc/kernel') as Float32Array)).toBeGreaterThan(0.005);
+    expect(std(w.get('fc/kernel') as Float32Array)).toBeLessThan(0.02);
+  });
+
+  it('builds every node transform; stride 2 gives ceil(size / 2) on odd and even sizes', () => {
+    for (const transform of NODE_TRANSFORMS) {
+      for (const size of [8, 7]) {
+        const spec = tinySpec({
+          transform,
+          height: size,
+          width: size + 1,
+          stemChannels: 4,
+          stageChannels: 8,
+        });
+        const model = buildModel(spec, { seed: 1 });
+        const expected = parameterList(spec)
+          .map((p) => p.name)
+          .sort();
+        expect([...modelParameterNames(model)].sort()).toEqual(expected);
+        const bn = model.getLayer(nodeLayerNames(spec.stages[0]!, { id: 0 }).bn);
+        expect(bn.outputShape).toEqual([null, Math.ceil(size / 2), Math.ceil((size + 1) / 2), 8]);
+        const [logits] = model.predict(randomBatch(spec, 2, 5)) as tf.Tensor[];
+        expect(logits?.shape).toEqual([2, 3]);
+        expect(Array.from(logits!.dataSync()).every(Number.isFinite)).toBe(true);
+      }
+    }
+  });
+
+  it('has an aggregation layer only at multi-input nodes', () => {
+    const model = buildModel(fixture, { seed: 0 });
+    for (const stage of fixture.stages) {
+      for (const node of stage.nodes) {
+        const agg = nodeLayerNames(stage, node).agg;
+        const has = model.layers.some((l) => l.name === agg);
+        expect([agg, has]).toEqual([agg, node.inputs.length > 1]);
+        if (has) expect(model.getLayer(agg)).toBeInstanceOf(WeightedSum);
+      }
+    }
+  });
+
+  it('sends gradients to every trainable weight, aggregation weights included', () => {
+    const spec = tinySpec({ stages: 2 });
+    const model = buildModel(spec, { seed: 2 });
+    const x = randomBatch(spec, 4, 11);
+    const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3);
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { grads } = tf.variableGrads(() => {
+      const [logits] = model.apply(x, { training: true }) as tf.Tensor[];
+      return tf.losses.softmaxCrossEntropy(labels, logits as tf.Tensor) as tf.Scalar;
+    }, vars);
+    const toName = variableNameToParameter(model);
+    const zero: string[] = [];
+    for (const v of vars) {
+      const g = grads[v.name];
+      if (g == null || tf.max(tf.abs(g)).dataSync()[0] === 0) zero.push(toName.get(v.name) as string);
+    }
+    expect(zero).toEqual([]);
+    const aggs = vars.filter((v) => (toName.get(v.name) as string).endsWith('_agg/logits'));
+    const multiInput = spec.stages.flatMap((st) => st.nodes).filter((n) => n.inputs.length > 1).length;
+    expect(multiInput).toBe(4);
+    expect(aggs.length).toBe(multiInput);
+  });
+
+  it('uses the moving statistics of batch norm at inference', () => {
+    const spec = tinySpec();
+    const model = buildModel(spec, { seed: 4 });
+    // move the statistics away from (0, 1) with a few training-mode passes
+    const x = randomBatch(spec, 6, 21);
+    for (let i = 0; i < 3; i++) model.apply(tf.add(x, 1), { training: true });
+    const mean = model.getLayer('conv1_bn').getWeights()[2] as tf.Tensor;
+    expect(tf.max(tf.abs(mean)).dataSync()[0]).toBeGreaterThan(0);
+    const [all] = model.predict(x) as tf.Tensor[];
+    for (let i = 0; i < 6; i += 5) {
+      const [one] = model.predict(tf.slice(x, [i, 0, 0, 0], [1, -1, -1, -1])) as tf.Tensor[];
+      const row = tf.slice(all as tf.Tensor, [i, 0], [1, -1]);
+      expect(tf.max(tf.abs(tf.sub(one as tf.Tensor, row))).dataSync()[0]).toBeLessThan(1e-6);
+    }
+    // whereas training mode (batch statistics) depends on the rest of the batch
+    const [trainAll] = model.apply(x, { training: true }) as tf.Tensor[];
+    expect(tf.max(tf.abs(tf.sub(trainAll as tf.Tensor, all as tf.Tensor))).dataSync()[0]).toBeGreaterThan(
+      1e-4,
+    );
+  });
+
+  it('shares one TrainingNoise across its drop-edge layers and can re-attach one', () => {
+    const model = buildModel(fixture, { seed: 5, dropEdgeRate: 0.25 });
+    const noise = trainingNoiseOf(model) as TrainingNoise;
+    expect(noise.dropEdgeRate).toBe(0.25);
+    expect(noise.seed).toBe(5);
+    const aggs = model.layers.filter((l): l is WeightedSum => l instanceof WeightedSum);
+    expect(aggs).toHaveLength(2);
+    for (const a of aggs) expect(a.noise).toBe(noise);
+    const other = new TrainingNoise({ seed: 9, dropEdgeRate: 0.5 });
+    expect(attachTrainingNoise(model, other)).toBe(3); // 2 aggregations + dropout
+    for (const a of aggs) expect(a.noise).toBe(other);
+    expect(trainingNoiseOf(model)).toBe(other);
+  });
+
+  it('rejects specs it cannot build, naming the problem', () => {
+    const bad = structuredClone(fixture);
+    (bad.stages[0] as { transform: string }).transform = 'conv-5x5';
+    expect(() => buildModel(bad)).toThrow(/unknown node transform "conv-5x5" for the tfjs runtime/);
+    const wiring = structuredClone(fixture);
+    wiring.stages[0]!.nodes[2]!.inputs = [0, 3];
+    expect(() => buildModel(wiring)).toThrow(ModelBuildError);
+    const channels = structuredClone(fixture);
+    channels.stages[1]!.inChannels = 7;
+    expect(() => buildModel(channels)).toThrow(/s2: spec says 7 input channels/);
+    const depthwise = tinySpec({ transform: 'depthwise-3x3', stemChannels: 4, stageChannels: 6 });
+    expect(() => buildModel(depthwise)).toThrow(/multiple/);
+    expect(() => buildModel(fixture, { seed: 1.5 })).toThrow(/invalid seed \(1.5\)/);
+  });
+});
