@@ -15,8 +15,13 @@ export {
   parameterList,
   stageOutputName,
 } from './names';
+export type { RenderSvgOptions } from './render-svg';
+export { RENDER_DEFAULTS, renderSpecSvg } from './render-svg';
 export { SCHEMA_LIMITS, SPEC_SCHEMA } from './schema';
 export { serializeSpec } from './serialize';
+export { stageSeed } from './stage-seed';
+export type { StageStats } from './stage-stats';
+export { stageStats } from './stage-stats';
 export type {
   BatchNormSpec,
   ConvUnitSpec,
