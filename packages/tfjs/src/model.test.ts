@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  costOf,
   HEAD_LAYERS,
   INPUT_NAME,
   type NetworkSpec,
@@ -67,6 +68,16 @@ describe('buildModel', () => {
       expect(variable.trainable).toBe(info.trainable);
     }
     expect(model.countParams()).toBe(expected.reduce((n, p) => n + p.shape.reduce((a, d) => a * d, 1), 0));
+  });
+
+  it('has the parameter counts of the spec cost model, for every node transform', () => {
+    for (const spec of [fixture, ...NODE_TRANSFORMS.map((transform) => tinySpec({ transform, stages: 2 }))]) {
+      const model = buildModel(spec, { seed: 0 });
+      const cost = costOf(spec).total;
+      expect(model.countParams()).toBe(cost.params);
+      const trainable = model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, d) => a * d, 1), 0);
+      expect(trainable).toBe(cost.trainableParams);
+    }
   });
 
   it('keeps parameter names exact for a second model in the same process (save artifacts too)', async () => {
@@ -216,18 +227,26 @@ describe('buildModel', () => {
     expect(trainingNoiseOf(model)).toBe(other);
   });
 
-  it('rejects specs it cannot build, naming the problem', () => {
+  it('validates the spec first, reporting problems by JSON pointer', () => {
+    const bad = structuredClone(fixture);
+    bad.stages[0]!.nodes[2]!.inputs = [0, 3];
+    expect(() => buildModel(bad)).toThrow(ModelBuildError);
+    expect(() => buildModel(bad)).toThrow(/invalid spec "tiny-handmade": \/stages\/0\/nodes\/2\/inputs/);
+  });
+
+  it('rejects specs it cannot build even unvalidated, naming the problem', () => {
+    const raw = { validate: false };
     const bad = structuredClone(fixture);
     (bad.stages[0] as { transform: string }).transform = 'conv-5x5';
-    expect(() => buildModel(bad)).toThrow(/unknown node transform "conv-5x5" for the tfjs runtime/);
+    expect(() => buildModel(bad, raw)).toThrow(/unknown node transform "conv-5x5" for the tfjs runtime/);
     const wiring = structuredClone(fixture);
     wiring.stages[0]!.nodes[2]!.inputs = [0, 3];
-    expect(() => buildModel(wiring)).toThrow(ModelBuildError);
+    expect(() => buildModel(wiring, raw)).toThrow(/input 3 is not an earlier node/);
     const channels = structuredClone(fixture);
     channels.stages[1]!.inChannels = 7;
-    expect(() => buildModel(channels)).toThrow(/s2: spec says 7 input channels/);
+    expect(() => buildModel(channels, raw)).toThrow(/s2: spec says 7 input channels/);
     const depthwise = tinySpec({ transform: 'depthwise-3x3', stemChannels: 4, stageChannels: 6 });
-    expect(() => buildModel(depthwise)).toThrow(/multiple/);
+    expect(() => buildModel(depthwise, raw)).toThrow(/multiple/);
     expect(() => buildModel(fixture, { seed: 1.5 })).toThrow(/invalid seed \(1.5\)/);
   });
 });

@@ -5,6 +5,7 @@
 // probs (layer `probs`) and features (layer `head_pool`).
 import {
   convUnitLayerNames,
+  formatProblem,
   HEAD_LAYERS,
   INPUT_NAME,
   type NetworkSpec,
@@ -15,8 +16,10 @@ import {
   type ParameterInfo,
   parameterList,
   type RandomStageSpec,
+  SpecValidationError,
   type StageNodeSpec,
   stageOutputName,
+  validateSpec,
 } from '@randwire/spec';
 import * as tf from '@tensorflow/tfjs';
 import { convKernelInitializer, denseKernelInitializer, type Initializer } from './init';
@@ -34,9 +37,12 @@ export interface BuildModelOptions {
   dropEdgeRate?: number;
   /** Share an existing TrainingNoise (its seed and rate win over `seed`/`dropEdgeRate`). */
   noise?: TrainingNoise;
+  /** Validate the spec with @randwire/spec's validateSpec first (clear errors with JSON
+   * pointers); the builder's own checks still run when false. */
+  validate?: boolean;
 }
 
-export const BUILD_MODEL_DEFAULTS = Object.freeze({ seed: 0, dropEdgeRate: 0 });
+export const BUILD_MODEL_DEFAULTS = Object.freeze({ seed: 0, dropEdgeRate: 0, validate: true });
 
 const WHERE = '@randwire/tfjs/model';
 
@@ -135,6 +141,17 @@ function channelsOf(x: Sym): number {
  * model.save() artifacts) equal parameterList(spec) names; see parameterVariables. */
 export function buildModel(spec: NetworkSpec, options: BuildModelOptions = {}): tf.LayersModel {
   registerRandwireLayers();
+  if (options.validate ?? BUILD_MODEL_DEFAULTS.validate) {
+    const result = validateSpec(spec);
+    if (!result.ok) {
+      const cause = new SpecValidationError(result.problems);
+      const shown = result.problems.slice(0, 3).map(formatProblem).join('; ');
+      const more = result.problems.length > 3 ? `; ... and ${result.problems.length - 3} more` : '';
+      throw new ModelBuildError(`${WHERE}: invalid spec ${JSON.stringify(spec.name)}: ${shown}${more}`, {
+        cause,
+      });
+    }
+  }
   const seed = options.seed ?? BUILD_MODEL_DEFAULTS.seed;
   if (!Number.isSafeInteger(seed))
     throw new ModelBuildError(`${WHERE}: invalid seed (${seed}): must be an integer`);

@@ -1,6 +1,6 @@
 // Tiny hand-made specs for tests (not exported from the package): one stem unit, one or two
-// random stages with a fixed 5-node wiring (two nodes fed by the input, one weighted-sum
-// node, one single-input chain node, output = mean of two nodes).
+// random stages with a fixed 6-node wiring (two nodes fed by the input, weighted sums of 2
+// and 3 inputs, single-input nodes, output = mean of two nodes).
 import type { NetworkSpec, NodeTransform, RandomStageSpec } from '@randwire/spec';
 
 export interface TinySpecOptions {
@@ -39,8 +39,9 @@ function stage(
       { id: 2, inputs: [0, 1], stride: 1 },
       { id: 3, inputs: [2], stride: 1 },
       { id: 4, inputs: [0, 2, 3], stride: 1 },
+      { id: 5, inputs: [1], stride: 1 },
     ],
-    outputs: [1, 4],
+    outputs: [4, 5],
   };
 }
 
