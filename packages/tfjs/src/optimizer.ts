@@ -93,7 +93,11 @@ export class SgdMomentum {
   getState(): NamedArray[] {
     return this.params.map((p) => {
       const buf = this.buffers.get(p.name)!;
-      return { name: p.name, shape: buf.shape.slice(), values: buf.dataSync() as Float32Array };
+      return {
+        name: p.name,
+        shape: buf.shape.slice(),
+        values: Float32Array.from(buf.dataSync() as Float32Array),
+      };
     });
   }
 

@@ -1,0 +1,528 @@
+// The training loop with the paper's recipe (randwire.md section 7) as defaults: SGD with
+// momentum 0.9 (optionally Nesterov), initial learning rate 0.1 with half-period cosine decay
+// per step and optional linear warm-up, label smoothing 0.1, weight decay 5e-5 on convolution
+// and dense kernels only, drop-edge p. Seeded: initial weights (buildModel's seed), data order
+// and augmentation (@randwire/datasets' batches per (seed, epoch)), drop-edge and dropout
+// (TrainingNoise per (seed, step)). With a run directory it writes spec.json, model/,
+// metrics.jsonl, train-config.json and a checkpoint each epoch (and on interruption), and can
+// resume a run so that it ends with exactly the weights of an uninterrupted one.
+import { join } from 'node:path';
+import { batchCount, batches, type ImageDataset } from '@randwire/datasets';
+import type { NetworkSpec } from '@randwire/spec';
+import * as tf from '@tensorflow/tfjs';
+import {
+  type CheckpointState,
+  checkpointFileName,
+  datasetFingerprint,
+  type EpochProgress,
+  listCheckpoints,
+  pruneCheckpoints,
+  readCheckpoint,
+  sha256,
+  stableStringify,
+  type TrainPosition,
+  writeCheckpoint,
+} from './checkpoint';
+import { CheckpointError, TrainingDivergedError, TrainOptionsError } from './errors';
+import { type EvaluationResult, evaluate } from './evaluate';
+import { buildModel, trainingNoiseOf } from './model';
+import { parameterVariables } from './model-parameters';
+import { type NamedArray, SgdMomentum } from './optimizer';
+import { ProgressReporter } from './progress';
+import {
+  prepareRunDir,
+  RUN_FILES,
+  readMetrics,
+  readRunSpec,
+  writeJsonFile,
+  writeMetrics,
+  writeModelDir,
+  writeRunSpec,
+} from './run-dir';
+import { learningRateAt } from './schedule';
+import { imagesToInput } from './train-inputs';
+
+/** Every hyper-parameter of a run (all JSON-safe; recorded in checkpoints). */
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  /** Initial (peak) learning rate. */
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+  /** L2 weight decay on convolution and dense kernels (parameterList(spec)[].decay). */
+  weightDecay: number;
+  labelSmoothing: number;
+  /** Epochs of linear learning-rate warm-up (may be fractional; 0 = none). */
+  warmupEpochs: number;
+  /** Drop-edge probability per node with in-degree > 1 and step (paper's regular regime: 0.1). */
+  dropEdge: number;
+  /** Seed of the initial weights, data order, augmentation, drop-edge and dropout. */
+  seed: number;
+  /** Random crop (pad 4) and horizontal flip of training images. */
+  augment: boolean;
+  /** Batch size of the per-epoch evaluation. */
+  evalBatchSize: number;
+  /** Checkpoints kept in run/checkpoints (the newest ones; 0 = all). */
+  keepCheckpoints: number;
+}
+
+export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
+  epochs: 5,
+  batchSize: 64,
+  lr: 0.1,
+  momentum: 0.9,
+  nesterov: false,
+  weightDecay: 5e-5,
+  labelSmoothing: 0.1,
+  warmupEpochs: 0,
+  dropEdge: 0,
+  seed: 0,
+  augment: false,
+  evalBatchSize: 256,
+  keepCheckpoints: 3,
+});
+
+export interface TrainData {
+  train: ImageDataset;
+  /** Evaluated after each epoch (optional). */
+  test?: ImageDataset | null;
+}
+
+/** One line of metrics.jsonl. */
+export interface EpochMetrics {
+  /** 1-based number of the epoch just finished. */
+  epoch: number;
+  /** Optimizer steps done so far. */
+  step: number;
+  /** Learning rate of the epoch's last step. */
+  lr: number;
+  trainLoss: number;
+  trainAcc: number;
+  testLoss: number | null;
+  testAcc: number | null;
+  /** Training images per second (evaluation excluded). */
+  imagesPerSec: number;
+  /** Training seconds of this epoch (evaluation excluded). */
+  seconds: number;
+  /** Seconds of the evaluation. */
+  evalSeconds: number;
+}
+
+export interface StepInfo extends TrainPosition {
+  loss: number;
+  lr: number;
+  /** Examples in the batch. */
+  size: number;
+}
+
+export interface TrainHooks {
+  /** Folder of the run (files listed in run-dir.ts); without it nothing is written. */
+  runDir?: string;
+  /** Continue the run in `runDir` from its newest checkpoint (options come from it). */
+  resume?: boolean;
+  /** Train into a non-empty runDir, replacing its run files. */
+  force?: boolean;
+  /** When aborted (e.g. on SIGINT), training stops at the next step boundary, saves a
+   * checkpoint and returns with status 'interrupted'. */
+  signal?: AbortSignal;
+  /** Progress lines (e.g. stderr); none when absent. */
+  progress?: (text: string) => void;
+  /** Draw a bar (terminal) rather than periodic lines. */
+  progressTty?: boolean;
+  /** Milliseconds between progress lines (default 5000). */
+  progressIntervalMs?: number;
+  /** Called after every optimizer step (tests, custom logging). */
+  onStep?: (info: StepInfo, model: tf.LayersModel) => void;
+  /** Called after every epoch with its metrics line. */
+  onEpoch?: (metrics: EpochMetrics) => void;
+  /** Extra JSON recorded in train-config.json (data description, backend ...). */
+  config?: Record<string, unknown>;
+}
+
+export interface TrainResult {
+  status: 'completed' | 'interrupted';
+  /** Where training stands (the next step to run). */
+  position: TrainPosition;
+  metrics: EpochMetrics[];
+  /** The trained model (caller disposes it). */
+  model: tf.LayersModel;
+  options: TrainOptions;
+  /** Final test evaluation (of the last epoch), if there is a test set. */
+  test: EvaluationResult | null;
+  /** The newest checkpoint written, if any. */
+  checkpoint: string | null;
+}
+
+const WHERE = '@randwire/tfjs/train';
+
+/** Resolves and checks options (unknown keys and bad values throw TrainOptionsError). */
+export function resolveTrainOptions(options: Partial<TrainOptions> = {}): TrainOptions {
+  const o: TrainOptions = { ...TRAIN_DEFAULTS };
+  for (const [k, v] of Object.entries(options)) {
+    if (!(k in TRAIN_DEFAULTS)) {
+      throw new TrainOptionsError(
+        `${WHERE}: unknown option '${k}': must be one of ${Object.keys(TRAIN_DEFAULTS).join(', ')}`,
+      );
+    }
+    if (v != null) (o as unknown as Record<string, unknown>)[k] = v;
+  }
+  const bad = (name: string, allowed: string): never => {
+    throw new TrainOptionsError(
+      `${WHERE}: invalid ${name} (${String((o as unknown as Record<string, unknown>)[name])}): must be ${allowed}`,
+    );
+  };
+  const int = (name: keyof TrainOptions, min: number) => {
+    const v = o[name] as number;
+    if (!Number.isSafeInteger(v) || v < min) bad(name, `an integer >= ${min}`);
+  };
+  const num = (name: keyof TrainOptions, min: number, max: number, maxOpen = false) => {
+    const v = o[name] as number;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (maxOpen ? v >= max : v > max)) {
+      bad(name, `a number in [${min}, ${max}${maxOpen ? ')' : ']'}`);
+    }
+  };
+  int('epochs', 1);
+  int('batchSize', 1);
+  int('evalBatchSize', 1);
+  int('keepCheckpoints', 0);
+  if (!Number.isSafeInteger(o.seed)) bad('seed', 'an integer');
+  num('lr', 0, Number.MAX_VALUE);
+  num('momentum', 0, 1, true);
+  num('weightDecay', 0, 1);
+  num('labelSmoothing', 0, 1, true);
+  num('warmupEpochs', 0, o.epochs);
+  num('dropEdge', 0, 1);
+  if (typeof o.nesterov !== 'boolean') bad('nesterov', 'true or false');
+  if (typeof o.augment !== 'boolean') bad('augment', 'true or false');
+  return o;
+}
+
+/** SHA-256 of the spec's canonical (key-sorted) JSON. */
+export function specHash(spec: NetworkSpec): string {
+  return sha256(stableStringify(spec));
+}
+
+function checkData(spec: NetworkSpec, ds: ImageDataset, what: string): void {
+  const { height, width, channels } = spec.input;
+  if (ds.height !== height || ds.width !== width || ds.channels !== channels) {
+    throw new TrainOptionsError(
+      `${WHERE}: the ${what} data (${ds.source}) has images ${ds.height}x${ds.width}x${ds.channels}, the spec '${spec.name}' needs ${height}x${width}x${channels}`,
+    );
+  }
+  if (ds.classes > spec.classes) {
+    throw new TrainOptionsError(
+      `${WHERE}: the ${what} data (${ds.source}) has ${ds.classes} classes, the spec '${spec.name}' only ${spec.classes}`,
+    );
+  }
+}
+
+/** All model weights by parameter name (copies). */
+export function modelWeights(model: tf.LayersModel, spec: NetworkSpec): NamedArray[] {
+  return parameterVariables(model, spec).map(({ info, variable }) => ({
+    name: info.name,
+    shape: info.shape.slice(),
+    values: Float32Array.from(variable.read().dataSync() as Float32Array),
+  }));
+}
+
+/** Sets model weights from named arrays; every parameter must be present with its shape. */
+export function setModelWeights(
+  model: tf.LayersModel,
+  spec: NetworkSpec,
+  weights: NamedArray[],
+  source: string,
+): void {
+  const byName = new Map(weights.map((w) => [w.name, w]));
+  const params = parameterVariables(model, spec);
+  for (const { info } of params) {
+    const w = byName.get(info.name);
+    if (!w)
+      throw new CheckpointError(
+        `${source}: no weight '${info.name}' (does the checkpoint belong to spec '${spec.name}'?)`,
+      );
+    if (w.shape.join(',') !== info.shape.join(',')) {
+      throw new CheckpointError(
+        `${source}: weight '${info.name}' has shape [${w.shape}], the spec needs [${info.shape}]`,
+      );
+    }
+  }
+  if (byName.size !== params.length) {
+    const known = new Set(params.map((p) => p.info.name));
+    const extra = [...byName.keys()].filter((n) => !known.has(n));
+    throw new CheckpointError(
+      `${source}: weights the spec '${spec.name}' does not have: ${extra.slice(0, 5).join(', ')}`,
+    );
+  }
+  tf.tidy(() => {
+    for (const { info, variable } of params)
+      variable.write(tf.tensor(byName.get(info.name)!.values, info.shape, 'float32'));
+  });
+}
+
+type EpochAccumulator = EpochProgress;
+
+interface ResumeState {
+  checkpoint: CheckpointState;
+  path: string;
+}
+
+function findResume(runDir: string, spec: NetworkSpec): ResumeState {
+  const dir = join(runDir, RUN_FILES.checkpoints);
+  const all = listCheckpoints(dir);
+  const path = all[all.length - 1];
+  if (path === undefined) {
+    throw new CheckpointError(`${WHERE}: ${dir}: no checkpoint to resume from (start a new run instead)`);
+  }
+  const checkpoint = readCheckpoint(path);
+  const runSpec = readRunSpec(runDir);
+  if (specHash(runSpec) !== checkpoint.specHash) {
+    throw new CheckpointError(
+      `${WHERE}: ${path}: was written for another spec than ${join(runDir, RUN_FILES.spec)}`,
+    );
+  }
+  if (specHash(spec) !== checkpoint.specHash) {
+    throw new CheckpointError(
+      `${WHERE}: ${path}: spec mismatch: the checkpoint belongs to spec '${runSpec.name}', not to the given '${spec.name}'`,
+    );
+  }
+  return { checkpoint, path };
+}
+
+/** Trains `spec` on `data` (see the file comment). Throws TrainingDivergedError when the loss
+ * becomes NaN/inf (the last good checkpoint stays as it was). */
+export async function train(
+  spec: NetworkSpec,
+  data: TrainData,
+  options: Partial<TrainOptions> = {},
+  hooks: TrainHooks = {},
+): Promise<TrainResult> {
+  const { runDir } = hooks;
+  let resume: ResumeState | null = null;
+  let o: TrainOptions;
+  if (hooks.resume) {
+    if (runDir === undefined) throw new TrainOptionsError(`${WHERE}: resume needs a run directory`);
+    resume = findResume(runDir, spec);
+    o = resolveTrainOptions(resume.checkpoint.options as Partial<TrainOptions>);
+    for (const [k, v] of Object.entries(options)) {
+      if (v != null && stableStringify(v) !== stableStringify((o as unknown as Record<string, unknown>)[k])) {
+        throw new CheckpointError(
+          `${WHERE}: ${resume.path}: option ${k} = ${JSON.stringify(v)} differs from the run's ${JSON.stringify((o as unknown as Record<string, unknown>)[k])}: a resumed run keeps its options`,
+        );
+      }
+    }
+  } else {
+    o = resolveTrainOptions(options);
+  }
+  checkData(spec, data.train, 'training');
+  if (data.test) checkData(spec, data.test, 'test');
+  const fingerprints = {
+    train: datasetFingerprint(data.train),
+    test: data.test ? datasetFingerprint(data.test) : null,
+  };
+  if (resume) {
+    const c = resume.checkpoint;
+    if (c.data.train !== fingerprints.train || c.data.test !== fingerprints.test) {
+      const which = c.data.train !== fingerprints.train ? 'training' : 'test';
+      throw new CheckpointError(
+        `${WHERE}: ${resume.path}: the ${which} data differs from the run's (${which === 'training' ? data.train.source : (data.test?.source ?? 'none')}): resume with the same data`,
+      );
+    }
+  }
+
+  const stepsPerEpoch = batchCount(data.train.count, o.batchSize, true);
+  if (stepsPerEpoch < 1) {
+    throw new TrainOptionsError(
+      `${WHERE}: invalid batchSize (${o.batchSize}): must be <= the training set's ${data.train.count} examples`,
+    );
+  }
+  const totalSteps = stepsPerEpoch * o.epochs;
+  const schedule = { lr: o.lr, totalSteps, warmupSteps: Math.round(o.warmupEpochs * stepsPerEpoch) };
+  const hash = specHash(spec);
+
+  const model = buildModel(spec, { seed: o.seed, dropEdgeRate: o.dropEdge });
+  const noise = trainingNoiseOf(model);
+  const params = parameterVariables(model, spec);
+  const trainable = params.filter((p) => p.info.trainable);
+  const variableToParam = new Map(
+    trainable.map((p) => [(p.variable.read() as tf.Variable).name, p.info.name]),
+  );
+  const optimizer = new SgdMomentum(
+    trainable.map((p) => ({
+      name: p.info.name,
+      variable: p.variable.read() as tf.Variable,
+      decay: p.info.decay,
+    })),
+    { momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay },
+  );
+
+  let pos: TrainPosition = { epoch: 0, batch: 0, step: 0 };
+  let acc: EpochAccumulator = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+  let metrics: EpochMetrics[] = [];
+  let lastCheckpoint: string | null = null;
+  let lastTest: EvaluationResult | null = null;
+  try {
+    if (resume) {
+      const c = resume.checkpoint;
+      setModelWeights(model, spec, c.weights, resume.path);
+      optimizer.setState(c.momentum, resume.path);
+      pos = { epoch: c.epoch, batch: c.batch, step: c.step };
+      if (c.batch > 0 && c.epochProgress) acc = { ...c.epochProgress };
+      metrics = readMetrics<EpochMetrics>(runDir!).filter((m) => m.epoch <= c.epoch);
+      lastCheckpoint = resume.path;
+    } else if (runDir !== undefined) {
+      prepareRunDir(runDir, { force: hooks.force ?? false });
+      writeRunSpec(runDir, spec);
+      writeMetrics(runDir, []);
+    }
+    if (runDir !== undefined) {
+      writeJsonFile(join(runDir, RUN_FILES.config), {
+        spec: spec.name,
+        specHash: hash,
+        options: o,
+        stepsPerEpoch,
+        totalSteps,
+        data: {
+          train: data.train.source,
+          trainCount: data.train.count,
+          test: data.test?.source ?? null,
+          testCount: data.test?.count ?? 0,
+        },
+        fingerprints,
+        ...hooks.config,
+      });
+    }
+
+    const saveCheckpoint = async (): Promise<string | null> => {
+      if (runDir === undefined) return null;
+      const dir = join(runDir, RUN_FILES.checkpoints);
+      const path = join(dir, checkpointFileName(pos.step));
+      writeCheckpoint(path, {
+        ...pos,
+        specHash: hash,
+        data: fingerprints,
+        options: { ...o },
+        ...(pos.batch > 0 ? { epochProgress: { ...acc } } : {}),
+        weights: modelWeights(model, spec),
+        momentum: optimizer.getState(),
+      });
+      pruneCheckpoints(dir, o.keepCheckpoints);
+      return path;
+    };
+
+    let interrupted = false;
+    let lr = learningRateAt(Math.min(pos.step, totalSteps - 1), schedule);
+    while (pos.epoch < o.epochs && !interrupted) {
+      const reporter = hooks.progress
+        ? new ProgressReporter(`epoch ${pos.epoch + 1}/${o.epochs}`, stepsPerEpoch * o.batchSize, {
+            write: hooks.progress,
+            tty: hooks.progressTty ?? false,
+            intervalMs: hooks.progressIntervalMs ?? 5000,
+          })
+        : null;
+      const epochStart = Date.now();
+      const secondsBefore = acc.seconds;
+      const iter = batches(data.train, {
+        batchSize: o.batchSize,
+        shuffle: true,
+        seed: o.seed,
+        epoch: pos.epoch,
+        dropLast: true,
+        augment: o.augment,
+        startBatch: pos.batch,
+      });
+      for (const batch of iter) {
+        if (noise) noise.step = pos.step;
+        lr = learningRateAt(pos.step, schedule);
+        const x = imagesToInput(spec, batch.images, batch.size);
+        const labels = tf.tensor1d(batch.labels, 'int32');
+        const y = tf.oneHot(labels, spec.classes);
+        let correctT: tf.Scalar | null = null;
+        const { value, grads } = tf.variableGrads(
+          () => {
+            const out = model.apply(x, { training: true }) as tf.Tensor[];
+            const logits = out[0] as tf.Tensor2D;
+            correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')));
+            return tf.losses.softmaxCrossEntropy(y, logits, undefined, o.labelSmoothing) as tf.Scalar;
+          },
+          trainable.map((p) => p.variable.read() as tf.Variable),
+        );
+        const loss = (value.dataSync() as Float32Array)[0]!;
+        const correct = (correctT as tf.Scalar | null)?.dataSync()[0] ?? 0;
+        const named: Record<string, tf.Tensor> = {};
+        for (const [k, g] of Object.entries(grads)) named[variableToParam.get(k) ?? k] = g;
+        const finite = Number.isFinite(loss);
+        if (finite) optimizer.apply(named, lr);
+        tf.dispose(
+          [x, labels, y, value, correctT as tf.Scalar | null].filter((t): t is tf.Tensor => t !== null),
+        );
+        tf.dispose(Object.values(grads));
+        if (!finite) {
+          throw new TrainingDivergedError(
+            `${WHERE}: the loss became ${loss} at epoch ${pos.epoch + 1}, batch ${pos.batch + 1}, step ${pos.step + 1} (lr ${lr.toPrecision(4)}): training stopped; ${lastCheckpoint ? `the last good checkpoint is kept: ${lastCheckpoint}` : 'no checkpoint was written yet'}; try a lower --lr or a warm-up`,
+          );
+        }
+        pos = { epoch: pos.epoch, batch: pos.batch + 1, step: pos.step + 1 };
+        acc.lossSum += loss * batch.size;
+        acc.correct += correct;
+        acc.seen += batch.size;
+        acc.seconds = secondsBefore + (Date.now() - epochStart) / 1000;
+        hooks.onStep?.({ ...pos, loss, lr, size: batch.size }, model);
+        reporter?.update({
+          done: pos.batch * o.batchSize,
+          loss: acc.lossSum / acc.seen,
+          acc: acc.correct / acc.seen,
+        });
+        if (hooks.signal?.aborted && pos.batch < stepsPerEpoch) {
+          interrupted = true;
+          break;
+        }
+      }
+      reporter?.finish();
+      if (interrupted) break;
+      // End of epoch: evaluate, record, save.
+      const evalStart = Date.now();
+      lastTest = data.test ? evaluate(model, spec, data.test, { batchSize: o.evalBatchSize }) : null;
+      const line: EpochMetrics = {
+        epoch: pos.epoch + 1,
+        step: pos.step,
+        lr,
+        trainLoss: acc.seen > 0 ? acc.lossSum / acc.seen : Number.NaN,
+        trainAcc: acc.seen > 0 ? acc.correct / acc.seen : Number.NaN,
+        testLoss: lastTest ? lastTest.loss : null,
+        testAcc: lastTest ? lastTest.accuracy : null,
+        imagesPerSec: acc.seconds > 0 ? acc.seen / acc.seconds : 0,
+        seconds: acc.seconds,
+        evalSeconds: (Date.now() - evalStart) / 1000,
+      };
+      metrics.push(line);
+      pos = { epoch: pos.epoch + 1, batch: 0, step: pos.step };
+      acc = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+      if (runDir !== undefined) {
+        writeMetrics(runDir, metrics);
+        await writeModelDir(model, join(runDir, RUN_FILES.model));
+        lastCheckpoint = await saveCheckpoint();
+      }
+      hooks.onEpoch?.(line);
+      if (hooks.signal?.aborted && pos.epoch < o.epochs) interrupted = true;
+    }
+    if (interrupted && runDir !== undefined && pos.batch > 0) {
+      await writeModelDir(model, join(runDir, RUN_FILES.model));
+      lastCheckpoint = await saveCheckpoint();
+    }
+    return {
+      status: interrupted ? 'interrupted' : 'completed',
+      position: pos,
+      metrics,
+      model,
+      options: o,
+      test: lastTest,
+      checkpoint: lastCheckpoint,
+    };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  } finally {
+    optimizer.dispose();
+  }
+}
