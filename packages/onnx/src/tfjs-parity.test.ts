@@ -90,4 +90,58 @@ describe('export parity with @randwire/tfjs buildModel', () => {
       expect(r.features.pass).toBe(true);
     }
   });
+
+  // The paper's regimes (randwire.md section 5) shrunk: N = 6, C = 8, head 64; every stage
+  // downsamples, down to 1x1 (28 → 14 → 7 → 4 → 2 → 1 takes odd and even stride-2 steps).
+  const regimes: Array<[string, NetworkSpec]> = [
+    [
+      'small regime (conv1, conv2, 3 random stages), 28x28x1',
+      handSpec({
+        name: 'shrunk-small',
+        height: 28,
+        width: 28,
+        imageChannels: 1,
+        classes: 10,
+        stem: [
+          [2, 4, false],
+          [2, 8, true],
+        ],
+        stages: [
+          [6, 8, true],
+          [6, 16, true],
+          [6, 32, true],
+        ],
+        headChannels: 64,
+      }),
+    ],
+    [
+      'regular regime (conv1, 4 random stages), 32x32x3',
+      handSpec({
+        name: 'shrunk-regular',
+        height: 32,
+        width: 32,
+        imageChannels: 3,
+        classes: 10,
+        stem: [[2, 4, false]],
+        stages: [
+          [3, 8, true],
+          [6, 16, true],
+          [6, 32, true],
+          [6, 64, true],
+        ],
+        headChannels: 64,
+      }),
+    ],
+  ];
+  for (const [what, spec] of regimes) {
+    it(`${what}: matches, BN folded and not`, async () => {
+      for (const foldBn of [false, true]) {
+        const r = await tfjsVsOnnx({ ...spec, name: `${spec.name}-${foldBn}` }, foldBn);
+        expect(r.spread).toBeGreaterThan(0.1);
+        expect(r.logits.maxRel).toBeLessThanOrEqual(TOLERANCE);
+        expect(r.features.maxRel).toBeLessThanOrEqual(TOLERANCE);
+        expect(r.logits.top1Agreement).toBe(1);
+      }
+    });
+  }
 });

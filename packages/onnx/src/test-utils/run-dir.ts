@@ -32,3 +32,35 @@ export async function writeTestRunDir(dir: string, spec: NetworkSpec, model: tf.
     }),
   );
 }
+
+/** Writes a run directory from a WeightMap without tfjs (weights in map order; a manifest
+ * with `shards` weight files). */
+export function writeWeightsRunDir(
+  dir: string,
+  spec: NetworkSpec,
+  weights: Map<string, { shape: number[]; data: Float32Array }>,
+  shards = 1,
+): void {
+  fs.mkdirSync(path.join(dir, 'model'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec));
+  const entries = [...weights.entries()];
+  const bytes = Buffer.concat(
+    entries.map(([, w]) => Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength)),
+  );
+  const paths: string[] = [];
+  const per = Math.ceil(bytes.length / shards);
+  for (let i = 0; i < shards; i++) {
+    const p = `group1-shard${i + 1}of${shards}.bin`;
+    fs.writeFileSync(path.join(dir, 'model', p), bytes.subarray(i * per, (i + 1) * per));
+    paths.push(p);
+  }
+  fs.writeFileSync(
+    path.join(dir, 'model', 'model.json'),
+    JSON.stringify({
+      modelTopology: {},
+      weightsManifest: [
+        { paths, weights: entries.map(([name, w]) => ({ name, shape: w.shape, dtype: 'float32' })) },
+      ],
+    }),
+  );
+}
