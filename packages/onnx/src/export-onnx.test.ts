@@ -50,8 +50,8 @@ describe('exportOnnx: the model', () => {
   });
 
   it('names nodes by the stable names, initializers by parameterList names, epsilon explicit', () => {
-    const model = onnx.ModelProto.decode(exportOnnx(spec, weights));
-    const nodes = model.graph!.node;
+    const graph = onnx.ModelProto.decode(exportOnnx(spec, weights)).graph as onnx.GraphProto;
+    const nodes = graph.node as onnx.NodeProto[];
     const names = new Set(nodes.map((n) => n.name));
     for (const stage of spec.stages) {
       for (const node of stage.nodes) {
@@ -64,22 +64,25 @@ describe('exportOnnx: the model', () => {
     for (const k of ['conv1_conv', 'conv1_bn', 's1_out', 's2_out', 'head_conv', 'head_pool', 'fc', 'probs']) {
       expect(names.has(k)).toBe(true);
     }
-    const inits = new Set(model.graph!.initializer.map((t) => t.name));
+    const inits = new Set(graph.initializer.map((t) => t.name));
     for (const p of parameterList(spec)) if (p.weight !== 'logits') expect(inits.has(p.name)).toBe(true);
     const bns = nodes.filter((n) => n.opType === 'BatchNormalization');
     expect(bns).toHaveLength(2 + 5 + 4);
     for (const bn of bns) expect(bn.attribute.find((a) => a.name === 'epsilon')!.f).toBeCloseTo(1e-3, 9);
     // stride-2 depthwise convs on the even 8x8 input pad [0, 0, 1, 1]
     const dw = nodes.find((n) => n.name === 's1_n0_conv/depthwise')!;
-    expect(dw.attribute.find((a) => a.name === 'pads')!.ints.map(Number)).toEqual([0, 0, 1, 1]);
+    expect((dw.attribute.find((a) => a.name === 'pads') as onnx.AttributeProto).ints.map(Number)).toEqual([
+      0, 0, 1, 1,
+    ]);
     expect(Number(dw.attribute.find((a) => a.name === 'group')!.i)).toBe(4);
   });
 
   it('folds BN into the convs (no BatchNormalization left, a bias per conv)', () => {
-    const model = onnx.ModelProto.decode(exportOnnx(spec, weights, { foldBn: true }));
-    expect(model.graph!.node.some((n) => n.opType === 'BatchNormalization')).toBe(false);
-    expect(model.graph!.initializer.some((t) => t.name === 's1_n2_conv/bias')).toBe(true);
-    expect(model.graph!.initializer.some((t) => t.name?.endsWith('/moving_mean'))).toBe(false);
+    const graph = onnx.ModelProto.decode(exportOnnx(spec, weights, { foldBn: true }))
+      .graph as onnx.GraphProto;
+    expect(graph.node.some((n) => n.opType === 'BatchNormalization')).toBe(false);
+    expect(graph.initializer.some((t) => t.name === 's1_n2_conv/bias')).toBe(true);
+    expect(graph.initializer.some((t) => t.name?.endsWith('/moving_mean'))).toBe(false);
   });
 
   it('has a dynamic batch: batch 1 and 7 give the same per-image results as one batch of 8', async () => {
