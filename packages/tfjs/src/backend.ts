@@ -129,12 +129,7 @@ export function availableBackends(): BackendName[] {
       if (wasmDistDir() != null && typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'object')
         out.push('wasm');
     } else {
-      try {
-        require(c.package);
-        out.push(c.name);
-      } catch {
-        // not loadable here
-      }
+      if (loadNative(c.package) === true) out.push(c.name);
     }
   }
   return out;
@@ -147,7 +142,8 @@ function nativeCandidate(name: BackendName, pkg: string): Candidate {
     tfBackend: 'tensorflow',
     activate: async () => {
       // Loading registers the 'tensorflow' backend with the tfjs-core it finds; it must be ours.
-      require(pkg);
+      const loaded = loadNative(pkg);
+      if (loaded !== true) throw loaded;
       if (tf.findBackendFactory('tensorflow') == null) {
         throw new Error(`${pkg} loaded but registered no 'tensorflow' backend with this @tensorflow/tfjs`);
       }
@@ -155,6 +151,37 @@ function nativeCandidate(name: BackendName, pkg: string): Candidate {
       return { threads: osThreads(), simd: true };
     },
   };
+}
+
+const nativeLoads = new Map<string, true | Error>();
+
+/**
+ * Requires a native tfjs package once per process: true, or the Error it threw (cached, as
+ * a failed load registers half its kernels and a retry only repeats ~170 warnings).
+ */
+function loadNative(pkg: string): true | Error {
+  let result = nativeLoads.get(pkg);
+  if (result == null) {
+    try {
+      quietly(() => require(pkg));
+      result = true;
+    } catch (e) {
+      result = e instanceof Error ? e : new Error(String(e));
+    }
+    nativeLoads.set(pkg, result);
+  }
+  return result;
+}
+
+/** Runs `fn` with console.warn silenced (tfjs logs registration noise through it). */
+function quietly<T>(fn: () => T): T {
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    return fn();
+  } finally {
+    console.warn = warn;
+  }
 }
 
 async function activateWasm(): Promise<{ threads: number; simd: boolean }> {

@@ -1,9 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../backend';
-import { quietTfjs, RELATIVE_ERROR_BOUND, randomArray, rng, wasmVsCpu } from './test-utils/compare';
+import {
+  checkKernelLeaks,
+  quietTfjs,
+  RELATIVE_ERROR_BOUND,
+  randomArray,
+  rng,
+  wasmVsCpu,
+} from './test-utils/compare';
 
 beforeAll(async () => {
   quietTfjs();
+  checkKernelLeaks();
   await selectBackend('wasm');
 });
 

@@ -60,5 +60,14 @@ export async function wasmVsCpu(fn: () => tf.Tensor[]): Promise<number[]> {
 
 /** Silences tfjs' one-time console hints (e.g. "install our node backend") in tests. */
 export function quietTfjs(): void {
+  tf.env().set('PROD', true);
+}
+
+/**
+ * Turns on tfjs' own check that every kernel leaves exactly its outputs behind in the backend
+ * (it throws "Backend 'wasm' has an internal memory leak" otherwise). Only for kernel-level
+ * tests: ops built with customGrad (fused conv, softmax cross-entropy) trip it spuriously.
+ */
+export function checkKernelLeaks(): void {
   tf.env().set('IS_TEST', true);
 }
