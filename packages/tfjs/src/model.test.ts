@@ -234,6 +234,21 @@ describe('buildModel', () => {
     expect(() => buildModel(bad)).toThrow(/invalid spec "tiny-handmade": \/stages\/0\/nodes\/2\/inputs/);
   });
 
+  it('applies drop-edge in training only', () => {
+    const spec = tinySpec();
+    const x = randomBatch(spec, 2, 31);
+    const plain = buildModel(spec, { seed: 6 });
+    const dropping = buildModel(spec, { seed: 6, dropEdgeRate: 1 });
+    const diff = (a: tf.Tensor, b: tf.Tensor): number => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number;
+    const [p0] = plain.predict(x) as tf.Tensor[];
+    const [d0] = dropping.predict(x) as tf.Tensor[];
+    expect(diff(p0 as tf.Tensor, d0 as tf.Tensor)).toBe(0);
+    // feature outputs (before the classifier's tiny weights) differ once edges are dropped
+    const [, , pf] = plain.apply(x, { training: true }) as tf.Tensor[];
+    const [, , df] = dropping.apply(x, { training: true }) as tf.Tensor[];
+    expect(diff(pf as tf.Tensor, df as tf.Tensor)).toBeGreaterThan(1e-3);
+  });
+
   it('rejects specs it cannot build even unvalidated, naming the problem', () => {
     const raw = { validate: false };
     const bad = structuredClone(fixture);
