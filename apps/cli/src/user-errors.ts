@@ -1,6 +1,8 @@
 // Which errors are the user's doing (bad option, bad file, bad spec): printed as one line
 // with exit code 2. Each package exports the base class of its domain errors; list it here.
+import { DagError } from '@randwire/dag';
 import { DatasetError } from '@randwire/datasets';
+import { GraphsError } from '@randwire/graphs';
 import { TfjsError } from '@randwire/tfjs';
 import { UserError } from './cli';
 
@@ -8,6 +10,8 @@ const userErrorClasses: Array<abstract new (...args: never[]) => Error> = [
   UserError,
   DatasetError,
   TfjsError,
+  GraphsError,
+  DagError,
 ];
 
 export function isUserFacing(e: unknown): e is Error {
