@@ -43,9 +43,10 @@ function writeAtomic(path: string, text: string): void {
 export const graphCommand: Command = {
   name: NAME,
   summary: 'Generate a seeded random graph (WS, BA, ER) and print its DAG with input/output nodes',
-  usage: '--model ws|ba|er --nodes N [--k K] [--p P] [--m M] [--seed S] [--format json|dot|graphml] [-o FILE] [--json]',
+  usage:
+    '--model ws|ba|er --nodes N [--k K] [--p P] [--m M] [--seed S] [--format json|dot|graphml] [-o FILE] [--json]',
   details: [
-    'Models (randwire.md section 2; the paper\'s best at N = 32 in brackets):',
+    "Models (randwire.md section 2; the paper's best at N = 32 in brackets):",
     `  ws  Watts-Strogatz, needs --k (even, 2 <= K < N) and --p in [0, 1]  [--k ${PAPER_PARAMS.ws.k} --p ${PAPER_PARAMS.ws.p}]`,
     `  ba  Barabasi-Albert, needs --m (1 <= M < N)                        [--m ${PAPER_PARAMS.ba.m}]`,
     `  er  Erdos-Renyi, needs --p in [0, 1]                              [--p ${PAPER_PARAMS.er.p}]`,
@@ -69,13 +70,19 @@ export const graphCommand: Command = {
     m: { type: 'string', arg: 'M', description: 'BA: edges per added node' },
     seed: { type: 'string', arg: 'S', description: 'integer seed; 0 is a seed (default: random, reported)' },
     format: { type: 'string', arg: 'FMT', default: 'json', description: 'json (graphology), dot or graphml' },
-    output: { type: 'string', short: 'o', arg: 'FILE', description: 'write to FILE (atomically) instead of stdout' },
+    output: {
+      type: 'string',
+      short: 'o',
+      arg: 'FILE',
+      description: 'write to FILE (atomically) instead of stdout',
+    },
     json: { type: 'boolean', description: 'print a machine-readable JSON object on stdout' },
   },
   positionals: [0, 0],
   run(values, _positionals, ctx) {
     const model = choiceOption(NAME, 'model', values['model'], GRAPH_MODELS);
-    if (model === undefined) throw new UserError(`randwire ${NAME}: --model is required: one of ${GRAPH_MODELS.join(', ')}`);
+    if (model === undefined)
+      throw new UserError(`randwire ${NAME}: --model is required: one of ${GRAPH_MODELS.join(', ')}`);
     const nodes = numberOption(NAME, 'nodes', values['nodes'], { integer: true, min: 1 });
     if (nodes === undefined) throw new UserError(`randwire ${NAME}: --nodes is required: an integer >= 1`);
     const format = choiceOption(NAME, 'format', values['format'], GRAPH_FORMATS) as GraphFormat;
@@ -87,11 +94,16 @@ export const graphCommand: Command = {
     if (p !== undefined) params.p = p;
     if (m !== undefined) params.m = m;
     checkModelOptions(model, params);
-    const given = numberOption(NAME, 'seed', values['seed'], { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+    const given = numberOption(NAME, 'seed', values['seed'], {
+      integer: true,
+      min: 0,
+      max: Number.MAX_SAFE_INTEGER,
+    });
     const seed = given ?? randomSeed();
-    if (given === undefined) ctx.err(`note: no --seed given; using seed ${seed} (pass --seed ${seed} to reproduce)`);
 
     const graph = generateGraph(model, nodes, params, createRng(seed));
+    if (given === undefined)
+      ctx.err(`note: no --seed given; using seed ${seed} (pass --seed ${seed} to reproduce)`);
     const dag = toDag(graph);
     const directed = toDirectedGraph(dag, { model, nodes, ...params, seed });
     const text = serializeGraph(directed, format, { name: `${model}-n${nodes}-seed${seed}` });
@@ -120,7 +132,9 @@ export const graphCommand: Command = {
       return 0;
     }
     if (values['json']) {
-      ctx.out(JSON.stringify({ ...meta, graph: format === 'json' ? toGraphologyJson(directed) : text }, null, 2));
+      ctx.out(
+        JSON.stringify({ ...meta, graph: format === 'json' ? toGraphologyJson(directed) : text }, null, 2),
+      );
     } else {
       ctx.out(text);
     }
@@ -140,7 +154,9 @@ function checkModelOptions(model: GraphModelName, params: GraphParams): void {
   for (const name of wanted) {
     if (params[name] === undefined) {
       const example = wanted.map((w) => `--${w} ${PAPER_PARAMS[model][w]}`).join(' ');
-      throw new UserError(`randwire ${NAME}: --model ${model} needs ${flags} (the paper's best at N = 32: ${example})`);
+      throw new UserError(
+        `randwire ${NAME}: --model ${model} needs ${flags} (the paper's best at N = 32: ${example})`,
+      );
     }
   }
 }
