@@ -86,6 +86,21 @@ describe('SgdMomentum', () => {
     expect(run(true)).toEqual(run(false));
   });
 
+  it('treats a missing gradient as zero (momentum and decay still move the weight)', () => {
+    const w = tf.variable(tf.tensor1d([1]));
+    const opt = new SgdMomentum([{ name: 'w', variable: w, decay: true }], {
+      momentum: 0.5,
+      weightDecay: 0.1,
+    });
+    const g = tf.tensor1d([2]);
+    opt.apply({ w: g }, 1); // buf = 2.1, w = -1.1
+    opt.apply({}, 1); // d = 0.1 * -1.1 = -0.11, buf = 1.05 - 0.11 = 0.94, w = -2.04
+    expect(w.dataSync()[0]).toBeCloseTo(-2.04, 5);
+    g.dispose();
+    opt.dispose();
+    w.dispose();
+  });
+
   it('leaks no tensors per step', () => {
     const w = tf.variable(tf.tensor1d([1, 2]));
     const opt = new SgdMomentum([{ name: 'w', variable: w, decay: true }], { nesterov: true });
@@ -110,6 +125,9 @@ describe('SgdMomentum', () => {
       CheckpointError,
     );
     expect(() => opt.setState([], 'ck.bin')).toThrow(/ck.bin: missing momentum buffer for 'w'/);
+    const g = tf.tensor1d([1, 1]);
+    expect(() => opt.apply({ v: g }, 0.1)).toThrow(/unknown parameter 'v'/);
+    g.dispose();
     opt.dispose();
     w.dispose();
   });

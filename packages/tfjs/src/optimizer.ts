@@ -67,18 +67,22 @@ export class SgdMomentum {
   }
 
   /** Applies one update with learning rate `lr`; `grads` maps parameter names to gradients
-   * (the caller keeps ownership of them). */
+   * (the caller keeps ownership of them); a missing one counts as zero. */
   apply(grads: Record<string, tf.Tensor>, lr: number): void {
     const { momentum, nesterov, weightDecay } = this.options;
+    const known = new Set(this.params.map((p) => p.name));
+    for (const name of Object.keys(grads)) {
+      if (!known.has(name))
+        throw new TrainOptionsError(`@randwire/tfjs/optimizer: gradient for unknown parameter '${name}'`);
+    }
     tf.tidy(() => {
       const lrT = tf.scalar(lr);
       const mT = tf.scalar(momentum);
       const wdT = tf.scalar(weightDecay);
       for (const p of this.params) {
-        const g = grads[p.name];
-        if (g === undefined) {
-          throw new TrainOptionsError(`@randwire/tfjs/optimizer: no gradient for parameter '${p.name}'`);
-        }
+        // A parameter without a gradient this step (e.g. its node's only out-edge was dropped
+        // by drop-edge) counts as a zero gradient: momentum and weight decay still apply.
+        const g = grads[p.name] ?? tf.zerosLike(p.variable);
         const buf = this.buffers.get(p.name)!;
         const d = p.decay && weightDecay > 0 ? tf.add(g, tf.mul(wdT, p.variable)) : g;
         const newBuf = momentum > 0 ? tf.add(tf.mul(mT, buf), d) : d;
