@@ -2,6 +2,8 @@ export type { CostOptions, GroupCost, LayerCost, LayerOp, SpecCost, TotalCost } 
 export { COST_DEFAULTS, costOf } from './cost';
 export type { SpecProblem } from './errors';
 export { formatProblem, SpecBuildError, SpecError, SpecParseError, SpecValidationError } from './errors';
+export type { GenerateSpecOptions, RandomGraphModel, StageOptions, StemUnitOptions } from './generate';
+export { GENERATE_DEFAULTS, generateSpec, NORMALIZATIONS } from './generate';
 export type { ConvUnitLayerNames, NodeLayerNames, ParameterInfo } from './names';
 export {
   convUnitLayerNames,
@@ -15,6 +17,8 @@ export {
   parameterList,
   stageOutputName,
 } from './names';
+export type { Normalization, PresetName, PresetTemplate } from './presets';
+export { PRESET_NAMES, PRESET_SIZES, presetTemplate } from './presets';
 export type { RenderSvgOptions } from './render-svg';
 export { RENDER_DEFAULTS, renderSpecSvg } from './render-svg';
 export { SCHEMA_LIMITS, SPEC_SCHEMA } from './schema';
