@@ -3,6 +3,7 @@
 import { DagError } from '@randwire/dag';
 import { DatasetError } from '@randwire/datasets';
 import { GraphsError } from '@randwire/graphs';
+import { OnnxError } from '@randwire/onnx';
 import { TfjsError } from '@randwire/tfjs';
 import { UserError } from './cli';
 
@@ -12,6 +13,7 @@ const userErrorClasses: Array<abstract new (...args: never[]) => Error> = [
   TfjsError,
   GraphsError,
   DagError,
+  OnnxError,
 ];
 
 export function isUserFacing(e: unknown): e is Error {

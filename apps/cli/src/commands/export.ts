@@ -1,0 +1,87 @@
+// `randwire export`: a training run directory (spec.json + model/) → an ONNX model file.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  defaultIrVersion,
+  EXPORT_DEFAULTS,
+  exportRunDir,
+  MAX_IR_VERSION,
+  MAX_OPSET,
+  MIN_IR_VERSION,
+  MIN_OPSET,
+} from '@randwire/onnx';
+import { type Command, numberOption, UserError } from '../cli';
+
+const NAME = 'export';
+
+export const exportCommand: Command = {
+  name: NAME,
+  summary: 'Export a trained run directory to an ONNX model (NCHW, dynamic batch)',
+  usage: 'run/ [-o model.onnx] [--opset N] [--ir-version N] [--fold-bn] [--no-softmax] [--json]',
+  details: [
+    'Reads run/spec.json and the tfjs weights in run/model/ (model.json + weights.bin) and',
+    'writes an ONNX model (written atomically: on error no file is left):',
+    "  input    'image'    float32 [N, C, H, W], normalized (x/255 - mean) / std per channel",
+    '                      (mean/std are in the metadata: randwire.input.mean / .std)',
+    "  outputs  'logits'   [N, classes]; 'probs' [N, classes] (softmax; left out with",
+    "                      --no-softmax); 'features' [N, head channels] (pooled, for backbone use)",
+    "Node names are the spec's stable layer names; metadata carries the spec and its provenance.",
+    '',
+    'Examples:',
+    '  randwire export runs/fmnist -o fmnist.onnx',
+    '  randwire export runs/fmnist -o fmnist-folded.onnx --fold-bn --opset 13 --json',
+  ].join('\n'),
+  options: {
+    out: { type: 'string', short: 'o', arg: 'PATH', description: 'output file (default: run/model.onnx)' },
+    opset: {
+      type: 'string',
+      arg: 'N',
+      default: String(EXPORT_DEFAULTS.opset),
+      description: `ONNX opset, ${MIN_OPSET}..${MAX_OPSET}`,
+    },
+    'ir-version': {
+      type: 'string',
+      arg: 'N',
+      description: `ONNX IR version, ${MIN_IR_VERSION}..${MAX_IR_VERSION} (default: 8 up to opset 18, else the opset's)`,
+    },
+    'fold-bn': { type: 'boolean', description: 'fold batch norms into the preceding convolutions' },
+    'no-softmax': { type: 'boolean', description: "leave out the 'probs' output" },
+    json: { type: 'boolean', description: 'print a JSON summary on stdout' },
+  },
+  positionals: [1, 1],
+  run(values, [runDir], ctx) {
+    const dir = runDir!;
+    if (!fs.existsSync(path.join(dir, 'spec.json'))) {
+      throw new UserError(
+        `randwire ${NAME}: '${dir}' is not a run directory: ${path.join(dir, 'spec.json')} does not exist`,
+      );
+    }
+    const opset = numberOption(NAME, 'opset', values['opset'], {
+      integer: true,
+      min: MIN_OPSET,
+      max: MAX_OPSET,
+    })!;
+    const irVersion = numberOption(NAME, 'ir-version', values['ir-version'], {
+      integer: true,
+      min: MIN_IR_VERSION,
+      max: MAX_IR_VERSION,
+    });
+    const out = typeof values['out'] === 'string' ? values['out'] : path.join(dir, 'model.onnx');
+    const started = Date.now();
+    const r = exportRunDir(dir, out, {
+      opset,
+      irVersion: irVersion ?? defaultIrVersion(opset),
+      foldBn: values['fold-bn'] === true,
+      noSoftmax: values['no-softmax'] === true,
+    });
+    if (values['json']) {
+      ctx.out(JSON.stringify({ run: dir, ...r, ms: Date.now() - started }));
+    } else {
+      ctx.out(
+        `exported ${dir} (spec '${r.spec}') → ${r.path}: ${(r.bytes / 1024).toFixed(1)} KiB, opset ${r.opset}, IR ${r.irVersion}, ` +
+          `${r.nodes} nodes, ${r.parameters.toLocaleString('en-US')} parameters, BN ${r.foldBn ? 'folded' : 'kept'}, outputs ${r.outputs.join(', ')}`,
+      );
+    }
+    return 0;
+  },
+};
