@@ -4,6 +4,7 @@ import { DagError } from '@randwire/dag';
 import { DatasetError } from '@randwire/datasets';
 import { GraphsError } from '@randwire/graphs';
 import { OnnxError } from '@randwire/onnx';
+import { SpecError } from '@randwire/spec';
 import { TfjsError } from '@randwire/tfjs';
 import { UserError } from './cli';
 
@@ -13,6 +14,7 @@ const userErrorClasses: Array<abstract new (...args: never[]) => Error> = [
   TfjsError,
   GraphsError,
   DagError,
+  SpecError,
   OnnxError,
 ];
 

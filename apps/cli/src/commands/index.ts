@@ -1,7 +1,19 @@
 // The command registry: one entry per command, in the order `randwire --help` lists them.
 import type { Command } from '../cli';
 import { exportCommand } from './export';
+import { generateCommand } from './generate';
 import { graphCommand } from './graph';
+import { inspectCommand } from './inspect';
+import { renderCommand } from './render';
+import { validateCommand } from './validate';
 import { verifyCommand } from './verify';
 
-export const commands: Command[] = [graphCommand, exportCommand, verifyCommand];
+export const commands: Command[] = [
+  graphCommand,
+  generateCommand,
+  inspectCommand,
+  validateCommand,
+  renderCommand,
+  exportCommand,
+  verifyCommand,
+];
