@@ -31,5 +31,7 @@ export type {
 } from './run-onnx';
 export { cudaAvailable, OnnxSession, RUN_DEFAULTS, runOnnx } from './run-onnx';
 export { onnxSamePads, sameOutputSize, samePadding } from './same-padding';
+export type { Throughput, ThroughputOptions } from './throughput';
+export { measureOnnxThroughput, THROUGHPUT_DEFAULTS } from './throughput';
 export type { WeightMap, WeightTensor } from './weights';
 export { readTfjsWeights, validateWeights } from './weights';
