@@ -4,7 +4,7 @@ import type { ImageDataset } from '@randwire/datasets';
 import type { NetworkSpec } from '@randwire/spec';
 import * as tf from '@tensorflow/tfjs';
 import { TrainOptionsError } from './errors';
-import { imagesToInput } from './train-inputs';
+import { normalizeImages } from './normalize';
 
 export interface ClassMetrics {
   class: number;
@@ -102,7 +102,7 @@ export function evaluate(
     const images = dataset.images.subarray(start * size, (start + n) * size);
     const labels = dataset.labels.subarray(start, start + n);
     const [pred, loss] = tf.tidy(() => {
-      const x = imagesToInput(spec, images, n);
+      const x = normalizeImages(spec, images, n);
       const out = model.predict(x);
       const logits = (Array.isArray(out) ? out[0] : out) as tf.Tensor2D;
       const y = tf.oneHot(tf.tensor1d(labels, 'int32'), spec.classes);

@@ -1,6 +1,30 @@
 export type { BackendFallback, BackendInfo, BackendName, BackendPreference } from './backend';
 export { availableBackends, BACKEND_PREFERENCES, selectBackend } from './backend';
-export { BackendError, KernelError, TfjsError } from './errors';
+export type { CheckpointState, EpochProgress, TrainPosition } from './checkpoint';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  checkpointFileName,
+  datasetFingerprint,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  listCheckpoints,
+  pruneCheckpoints,
+  readCheckpoint,
+  stableStringify,
+  writeCheckpoint,
+} from './checkpoint';
+export {
+  BackendError,
+  CheckpointError,
+  KernelError,
+  RunDirError,
+  TfjsError,
+  TrainingDivergedError,
+  TrainOptionsError,
+} from './errors';
+export type { ClassificationMetrics, ClassMetrics, EvaluateOptions, EvaluationResult } from './evaluate';
+export { classificationMetrics, EVALUATE_DEFAULTS, evaluate, formatConfusion } from './evaluate';
 export type { Initializer } from './init';
 export {
   CLASSIFIER_INIT_STDDEV,
@@ -33,3 +57,30 @@ export {
 export type { ParameterVariable } from './model-parameters';
 export { modelParameterNames, parameterVariables, variableNameToParameter } from './model-parameters';
 export { normalizedValues, normalizeImages } from './normalize';
+export type { NamedArray, OptimizerParameter, SgdOptions } from './optimizer';
+export { SGD_DEFAULTS, SgdMomentum } from './optimizer';
+export type { ProgressOptions, ProgressUpdate } from './progress';
+export { formatDuration, PROGRESS_DEFAULTS, ProgressReporter } from './progress';
+export type { PrepareRunDirOptions } from './run-dir';
+export {
+  prepareRunDir,
+  RUN_FILES,
+  readMetrics,
+  readRunConfig,
+  readRunSpec,
+  writeFileAtomic,
+  writeJsonFile,
+  writeMetrics,
+  writeRunSpec,
+} from './run-dir';
+export type { ScheduleOptions } from './schedule';
+export { learningRateAt, SCHEDULE_DEFAULTS } from './schedule';
+export type { EpochMetrics, StepInfo, TrainData, TrainHooks, TrainOptions, TrainResult } from './train';
+export {
+  modelWeights,
+  resolveTrainOptions,
+  setModelWeights,
+  specHash,
+  TRAIN_DEFAULTS,
+  train,
+} from './train';

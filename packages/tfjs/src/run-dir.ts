@@ -6,7 +6,7 @@
 //   train-config.json    resolved options, data description, backend
 //   checkpoints/step-NNNNNNNNN.ckpt
 // Every file is written atomically (temp file in the same folder, then rename); the model
-// folder is written beside the old one and swapped in.
+// is saved with model-io's saveModelToDir (per-file atomic, weights first).
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -22,7 +22,6 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { NetworkSpec } from '@randwire/spec';
-import * as tf from '@tensorflow/tfjs';
 import { RunDirError } from './errors';
 
 export const RUN_FILES = Object.freeze({
@@ -160,101 +159,4 @@ export function readMetrics<T = Record<string, unknown>>(dir: string): T[] {
 /** Rewrites metrics.jsonl atomically with these lines. */
 export function writeMetrics(dir: string, lines: readonly unknown[]): void {
   writeFileAtomic(join(dir, RUN_FILES.metrics), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
-}
-
-function weightDataBytes(data: tf.io.WeightData | undefined): Uint8Array {
-  if (data === undefined) return new Uint8Array(0);
-  const buf = Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data;
-  return new Uint8Array(buf);
-}
-
-/** Saves a LayersModel in the tf.io file format (model.json + weights.bin) to `dir`,
- * atomically: written beside it first, then swapped in. */
-export async function writeModelDir(model: tf.LayersModel, dir: string): Promise<void> {
-  const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const old = `${dir}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        mkdirSync(tmp, { recursive: true });
-        const weights = weightDataBytes(artifacts.weightData);
-        writeFileAtomic(join(tmp, RUN_FILES.weights), weights);
-        const modelJson = {
-          modelTopology: artifacts.modelTopology,
-          format: artifacts.format,
-          generatedBy: artifacts.generatedBy,
-          convertedBy: artifacts.convertedBy ?? null,
-          weightsManifest: [{ paths: [`./${RUN_FILES.weights}`], weights: artifacts.weightSpecs ?? [] }],
-        };
-        writeFileAtomic(join(tmp, RUN_FILES.modelJson), JSON.stringify(modelJson));
-        return {
-          modelArtifactsInfo: {
-            dateSaved: new Date(),
-            modelTopologyType: 'JSON',
-            weightDataBytes: weights.length,
-          },
-        };
-      }),
-    );
-    if (existsSync(dir)) renameSync(dir, old);
-    renameSync(tmp, dir);
-    rmSync(old, { recursive: true, force: true });
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    if (!existsSync(dir) && existsSync(old)) renameSync(old, dir);
-    throw e;
-  }
-}
-
-/** Loads a LayersModel saved by `writeModelDir` (custom layers must be registered, which
- * importing @randwire/tfjs does). */
-export async function readModelDir(dir: string): Promise<tf.LayersModel> {
-  const jsonPath = join(dir, RUN_FILES.modelJson);
-  const json = readJson(jsonPath, 'model') as {
-    modelTopology?: object;
-    weightsManifest?: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
-  };
-  if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new RunDirError(
-      `@randwire/tfjs/run-dir: ${jsonPath}: not a tfjs model.json (needs modelTopology and weightsManifest)`,
-    );
-  }
-  const specs: tf.io.WeightsManifestEntry[] = [];
-  const parts: Buffer[] = [];
-  for (const group of json.weightsManifest) {
-    specs.push(...group.weights);
-    for (const p of group.paths) {
-      const path = join(dir, p);
-      try {
-        parts.push(readFileSync(path));
-      } catch (e) {
-        throw new RunDirError(
-          `@randwire/tfjs/run-dir: ${path}: cannot read the weights (${(e as Error).message})`,
-          {
-            cause: e,
-          },
-        );
-      }
-    }
-  }
-  const all = Buffer.concat(parts);
-  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
-  const expected = specs.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1) * 4, 0);
-  if (expected !== weightData.byteLength) {
-    throw new RunDirError(
-      `@randwire/tfjs/run-dir: ${dir}: weights have ${weightData.byteLength} bytes, model.json needs ${expected}`,
-    );
-  }
-  try {
-    return await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }),
-    );
-  } catch (e) {
-    throw new RunDirError(
-      `@randwire/tfjs/run-dir: ${jsonPath}: cannot load the model (${(e as Error).message})`,
-      {
-        cause: e,
-      },
-    );
-  }
 }

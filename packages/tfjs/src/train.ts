@@ -26,7 +26,9 @@ import {
 import { CheckpointError, TrainingDivergedError, TrainOptionsError } from './errors';
 import { type EvaluationResult, evaluate } from './evaluate';
 import { buildModel, trainingNoiseOf } from './model';
+import { saveModelToDir } from './model-io';
 import { parameterVariables } from './model-parameters';
+import { normalizeImages } from './normalize';
 import { type NamedArray, SgdMomentum } from './optimizer';
 import { ProgressReporter } from './progress';
 import {
@@ -36,11 +38,9 @@ import {
   readRunSpec,
   writeJsonFile,
   writeMetrics,
-  writeModelDir,
   writeRunSpec,
 } from './run-dir';
 import { learningRateAt } from './schedule';
-import { imagesToInput } from './train-inputs';
 
 /** Every hyper-parameter of a run (all JSON-safe; recorded in checkpoints). */
 export interface TrainOptions {
@@ -434,7 +434,7 @@ export async function train(
       for (const batch of iter) {
         if (noise) noise.step = pos.step;
         lr = learningRateAt(pos.step, schedule);
-        const x = imagesToInput(spec, batch.images, batch.size);
+        const x = normalizeImages(spec, batch.images, batch.size);
         const labels = tf.tensor1d(batch.labels, 'int32');
         const y = tf.oneHot(labels, spec.classes);
         let correctT: tf.Scalar | null = null;
@@ -442,7 +442,9 @@ export async function train(
           () => {
             const out = model.apply(x, { training: true }) as tf.Tensor[];
             const logits = out[0] as tf.Tensor2D;
-            correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')));
+            correctT = tf.keep(
+              tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')) as tf.Scalar,
+            );
             return tf.losses.softmaxCrossEntropy(y, logits, undefined, o.labelSmoothing) as tf.Scalar;
           },
           trainable.map((p) => p.variable.read() as tf.Variable),
@@ -500,14 +502,14 @@ export async function train(
       acc = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
       if (runDir !== undefined) {
         writeMetrics(runDir, metrics);
-        await writeModelDir(model, join(runDir, RUN_FILES.model));
+        await saveModelToDir(model, join(runDir, RUN_FILES.model));
         lastCheckpoint = await saveCheckpoint();
       }
       hooks.onEpoch?.(line);
       if (hooks.signal?.aborted && pos.epoch < o.epochs) interrupted = true;
     }
     if (interrupted && runDir !== undefined && pos.batch > 0) {
-      await writeModelDir(model, join(runDir, RUN_FILES.model));
+      await saveModelToDir(model, join(runDir, RUN_FILES.model));
       lastCheckpoint = await saveCheckpoint();
     }
     return {
