@@ -33,7 +33,9 @@ export interface GraphAttributes {
 /** A graphology graph class, e.g. `UndirectedGraph` (the default) or `Graph`. */
 export type GraphConstructor<G extends AbstractGraph = AbstractGraph> = new () => G;
 
-/** Sorts label pairs (u < v) by u then v in place and returns them. */
+/** Sorts label pairs (u < v) by u then v and returns them (the same array when already
+ * sorted). A stable counting sort by u: O(edges + n); pairs with equal u keep their order, and
+ * are sorted by v only when they were not already. */
 export function sortEdgePairs(n: number, edges: Int32Array): Int32Array {
   const count = edges.length >> 1;
   if (count < 2) return edges;
@@ -43,16 +45,35 @@ export function sortEdgePairs(n: number, edges: Int32Array): Int32Array {
     if (du < 0 || (du === 0 && edges[2 * e + 1]! <= edges[2 * e - 1]!)) sorted = false;
   }
   if (sorted) return edges;
-  const keys = new Float64Array(count);
-  for (let e = 0; e < count; e++) keys[e] = edges[2 * e]! * n + edges[2 * e + 1]!;
-  keys.sort();
+  const start = new Int32Array(n + 1);
+  for (let e = 0; e < count; e++) start[edges[2 * e]! + 1]!++;
+  for (let u = 0; u < n; u++) start[u + 1]! += start[u];
+  const fill = start.slice(0, n);
+  const out = new Int32Array(edges.length);
   for (let e = 0; e < count; e++) {
-    const key = keys[e]!;
-    const u = Math.floor(key / n);
-    edges[2 * e] = u;
-    edges[2 * e + 1] = key - u * n;
+    const u = edges[2 * e]!;
+    const at = fill[u]!++;
+    out[2 * at] = u;
+    out[2 * at + 1] = edges[2 * e + 1]!;
   }
-  return edges;
+  for (let u = 0; u < n; u++) {
+    const from = start[u]!;
+    const to = start[u + 1]!;
+    let inOrder = true;
+    for (let e = from + 1; e < to; e++) {
+      if (out[2 * e + 1]! <= out[2 * e - 1]!) {
+        inOrder = false;
+        break;
+      }
+    }
+    if (!inOrder) {
+      const vs = new Int32Array(to - from);
+      for (let e = from; e < to; e++) vs[e - from] = out[2 * e + 1]!;
+      vs.sort();
+      for (let e = from; e < to; e++) out[2 * e + 1] = vs[e - from]!;
+    }
+  }
+  return out;
 }
 
 /**
