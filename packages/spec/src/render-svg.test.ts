@@ -22,7 +22,7 @@ describe('renderSpecSvg', () => {
     expect(circles(svg)).toHaveLength(5 + 4);
     // Edges: s1 has 3 internal + 3 from input + 2 to output; s2 has 3 + 2 + 2.
     expect(svg.match(/<path class="e"/g)).toHaveLength(6);
-    expect(svg.match(/<path class="e io"/g)).toHaveLength(5 + 4);
+    expect(svg.match(/<path class="e eio"/g)).toHaveLength(5 + 4);
   });
 
   it('places each node below all of its inputs (input at top, output at bottom)', () => {

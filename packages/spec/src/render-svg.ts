@@ -108,11 +108,11 @@ export function renderSpecSvg(spec: NetworkSpec, options: RenderSvgOptions = {})
       const p = pos[node.id]!;
       const to = { x: X(p), y: Y(p.y) };
       for (const src of node.inputs) {
-        if (src === 'input') edge(inP, to, 'e io');
+        if (src === 'input') edge(inP, to, 'e eio');
         else edge({ x: X(pos[src]!), y: Y(pos[src]!.y) }, to, 'e');
       }
     }
-    for (const o of stage.outputs) edge({ x: X(pos[o]!), y: Y(pos[o]!.y) }, outP, 'e io');
+    for (const o of stage.outputs) edge({ x: X(pos[o]!), y: Y(pos[o]!.y) }, outP, 'e eio');
     for (const node of stage.nodes) {
       const p = pos[node.id]!;
       const degree = (stats.inDegree[node.id] ?? 0) + (stats.outDegree[node.id] ?? 0);
@@ -140,11 +140,11 @@ export function renderSpecSvg(spec: NetworkSpec, options: RenderSvgOptions = {})
   });
   const totalW = Math.max(x0, 300);
   const totalH = height + 30;
-  const legend = `<text x="${margin}" y="${fmt(totalH - 14)}" class="sub" text-anchor="start">${esc(spec.name)} · node size and colour: degree (in + out) · ringed nodes: stride 2</text>`;
+  const legend = `<text x="${margin}" y="${fmt(totalH - 14)}" class="sub legend">${esc(spec.name)} · node size and colour: degree (in + out) · ringed nodes: stride 2</text>`;
   const style =
     '<style>text{font-family:DejaVu Sans,Arial,sans-serif;text-anchor:middle}.title{font-size:14px;font-weight:bold}' +
-    '.sub{font-size:11px;fill:#555}.id{font-size:9px;fill:#123}.id.light{fill:#fff}.e{fill:none;stroke:#4a5a70;stroke-opacity:.35;stroke-width:1}' +
-    '.e.io{stroke-dasharray:3 3;stroke-opacity:.25}circle{stroke:#08306b;stroke-width:.8}circle.s2{stroke:#d94801;stroke-width:2}' +
+    '.sub{font-size:11px;fill:#555}.legend{text-anchor:start}.id{font-size:9px;fill:#123}.id.light{fill:#fff}.e{fill:none;stroke:#4a5a70;stroke-opacity:.35;stroke-width:1}' +
+    '.e.eio{stroke-dasharray:3 3;stroke-opacity:.25}circle{stroke:#08306b;stroke-width:.8}circle.s2{stroke:#d94801;stroke-width:2}' +
     '.io{fill:#fdd0a2;stroke:#a63603}.iol{font-size:10px}</style>';
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${fmt(totalW)}" height="${fmt(totalH)}" viewBox="0 0 ${fmt(totalW)} ${fmt(totalH)}">${style}<rect width="100%" height="100%" fill="#fff"/>${parts.join('')}${legend}</svg>\n`;
 }
