@@ -1,0 +1,5 @@
+// The benchmark registry: one entry per benchmark file, in the order `pnpm bench` runs them.
+import type { Benchmark } from '../harness';
+import { graphGeneration } from './graph-generation';
+
+export const benchmarks: Benchmark[] = [graphGeneration];

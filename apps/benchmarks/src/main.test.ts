@@ -1,0 +1,102 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from './main';
+import { DEBIAN_PYTHON, PythonWorker, REFERENCE_DIR } from './python-worker';
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) } };
+}
+
+describe('pnpm bench', () => {
+  it('--quick writes results/<name>.json with the documented shape and prints a table', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'randwire-bench-'));
+    try {
+      const cap = io();
+      const code = await main(
+        ['--quick', '--no-reference', '--only', 'graph-generation', '--out', dir],
+        cap.io,
+      );
+      expect(code).toBe(0);
+      expect(readdirSync(dir)).toEqual(['graph-generation.json']);
+      const results = JSON.parse(readFileSync(join(dir, 'graph-generation.json'), 'utf8'));
+      expect(results).toMatchObject({
+        format: 'randwire-benchmark',
+        version: 1,
+        benchmark: 'graph-generation',
+        quick: true,
+        machine: { cores: expect.any(Number), cpuModel: expect.any(String), memoryGiB: expect.any(Number) },
+        versions: {
+          node: process.version,
+          '@randwire/graphs': expect.any(String),
+          graphology: expect.any(String),
+        },
+      });
+      const names = results.cases.map((c: { name: string }) => c.name);
+      expect(names).toEqual([
+        'ws n=32 k=4 p=0.75',
+        'ba n=32 m=5',
+        'er n=32 p=0.2',
+        'ws n=1000 k=4 p=0.75',
+        'ba n=1000 m=5',
+        'er n=1000 p=0.00801',
+      ]);
+      for (const c of results.cases) {
+        expect(c.unit).toBe('graphs/s');
+        expect(c.variants.map((v: { name: string }) => v.name)).toEqual(['typed-arrays', 'graphology']);
+        for (const v of c.variants) {
+          expect(v.samples).toHaveLength(3);
+          expect(v.min).toBeLessThanOrEqual(v.median);
+          expect(v.median).toBeLessThanOrEqual(v.max);
+          expect(v.median).toBeGreaterThan(0);
+          expect(v.vsReference).toBeNull();
+          expect(typeof v.cpuPerWall).toBe('number');
+        }
+        expect(c.reference).toEqual({ name: 'networkx', unavailable: 'disabled (--no-reference)' });
+        expect(typeof c.contention).toBe('boolean');
+      }
+      const table = cap.out.join('\n');
+      expect(table).toContain(
+        '| case | implementation | median | min–max | time/op | vs reference | cpu/wall |',
+      );
+      expect(table).toContain('| ws n=32 k=4 p=0.75 | typed-arrays |');
+      expect(cap.err.join('\n')).toMatch(/sample 3\/3, elapsed .* ETA/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects unknown benchmarks and options with exit code 2, and lists benchmarks', async () => {
+    const a = io();
+    expect(await main(['--only', 'nope'], a.io)).toBe(2);
+    expect(a.err.join('\n')).toMatch(/unknown benchmark 'nope': must be one of graph-generation/);
+    const b = io();
+    expect(await main(['--frobnicate'], b.io)).toBe(2);
+    const c = io();
+    expect(await main(['--list'], c.io)).toBe(0);
+    expect(c.out.join('\n')).toMatch(/^graph-generation /);
+  });
+});
+
+describe('the networkx reference worker', () => {
+  it('generates the same models and times them inside Python (or says why it cannot)', async () => {
+    const script = join(REFERENCE_DIR, 'networkx_graphs.py');
+    if (!existsSync(DEBIAN_PYTHON)) {
+      await expect(PythonWorker.start(script)).rejects.toThrow(/not found/);
+      return;
+    }
+    const { worker, info } = await PythonWorker.start(script);
+    try {
+      expect(info).toEqual({ python: expect.any(String), networkx: expect.any(String) });
+      const answer = await worker.request({ op: 'run', model: 'ba', n: 32, m: 5, seed: 0, seconds: 0 });
+      expect(answer['operations']).toBe(1);
+      // the DAG of BA(32, 5): 135 internal edges, m initial sources, plus the output edges
+      expect(answer['check']).toBeGreaterThan(135 + 5);
+      await expect(worker.request({ op: 'run', model: 'xx', n: 3 })).rejects.toThrow(/unknown model/);
+    } finally {
+      worker.stop();
+    }
+  });
+});
