@@ -30,51 +30,77 @@ const isPrimitive = (v: unknown) => v === null || typeof v !== 'object';
 const isFlat = (v: unknown): boolean =>
   isPrimitive(v) || (Array.isArray(v) ? v.every(isPrimitive) : Object.values(v as object).every(isPrimitive));
 
+const knownKeys = new WeakMap<SchemaNode, string[]>();
+
 function orderedKeys(value: Record<string, unknown>, schema: SchemaNode | undefined): string[] {
   const present = Object.keys(value).filter((k) => value[k] !== undefined);
-  const known = schema?.properties ? Object.keys(schema.properties) : [];
-  const first = known.filter((k) => present.includes(k));
+  if (!schema?.properties) return present.sort();
+  let known = knownKeys.get(schema);
+  if (!known) {
+    known = Object.keys(schema.properties);
+    knownKeys.set(schema, known);
+  }
+  const first = known.filter((k) => value[k] !== undefined);
+  if (first.length === present.length) return first;
   const rest = present.filter((k) => !known.includes(k)).sort();
   return [...first, ...rest];
 }
 
-function primitive(v: unknown, path: string): string {
+/** The JSON pointer of the value being written (built only for error messages). */
+const where = (path: (string | number)[]) => (path.length === 0 ? '/' : `/${path.join('/')}`);
+
+function primitive(v: unknown, path: (string | number)[]): string {
   if (typeof v === 'number') {
     if (!Number.isFinite(v))
       throw new SpecError(
-        `@randwire/spec/serialize: ${path || '/'} is ${v}: only finite numbers are allowed`,
+        `@randwire/spec/serialize: ${where(path)} is ${v}: only finite numbers are allowed`,
       );
     return Object.is(v, -0) ? '0' : String(v);
   }
   if (typeof v === 'string' || typeof v === 'boolean' || v === null) return JSON.stringify(v);
   throw new SpecError(
-    `@randwire/spec/serialize: ${path || '/'} is a ${typeof v}: only JSON values are allowed`,
+    `@randwire/spec/serialize: ${where(path)} is a ${typeof v}: only JSON values are allowed`,
   );
 }
 
-function write(value: unknown, schemaIn: SchemaNode | undefined, indent: string, path: string): string {
+function write(
+  value: unknown,
+  schemaIn: SchemaNode | undefined,
+  indent: string,
+  path: (string | number)[],
+): string {
   if (isPrimitive(value)) return primitive(value, path);
   const schema = resolve(schemaIn);
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
-    const parts = value.map((v, i) => write(v, schema?.items, inner, `${path}/${i}`));
-    if (parts.length === 0) return '[]';
+    if (value.length === 0) return '[]';
+    const parts: string[] = [];
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      parts.push(write(value[i], schema?.items, inner, path));
+      path.pop();
+    }
     return value.every(isPrimitive)
       ? `[${parts.join(', ')}]`
-      : `[\n${parts.map((p) => inner + p).join(',\n')}\n${indent}]`;
+      : `[\n${inner}${parts.join(`,\n${inner}`)}\n${indent}]`;
   }
   const obj = value as Record<string, unknown>;
   const keys = orderedKeys(obj, schema);
   if (keys.length === 0) return '{}';
-  const child = (k: string) =>
-    schema?.properties?.[k] ??
-    (typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined);
-  const parts = keys.map((k) => `${JSON.stringify(k)}: ${write(obj[k], child(k), inner, `${path}/${k}`)}`);
-  const oneLine = keys.every((k) => isFlat(obj[k]));
-  return oneLine ? `{ ${parts.join(', ')} }` : `{\n${parts.map((p) => inner + p).join(',\n')}\n${indent}}`;
+  const extra = typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+  const parts: string[] = [];
+  let oneLine = true;
+  for (const k of keys) {
+    const v = obj[k];
+    if (oneLine && !isFlat(v)) oneLine = false;
+    path.push(k);
+    parts.push(`${JSON.stringify(k)}: ${write(v, schema?.properties?.[k] ?? extra, inner, path)}`);
+    path.pop();
+  }
+  return oneLine ? `{ ${parts.join(', ')} }` : `{\n${inner}${parts.join(`,\n${inner}`)}\n${indent}}`;
 }
 
 /** The canonical text of a spec (see the file comment for the rules). */
 export function serializeSpec(spec: NetworkSpec): string {
-  return `${write(spec, SPEC_SCHEMA as unknown as SchemaNode, '', '')}\n`;
+  return `${write(spec, SPEC_SCHEMA as unknown as SchemaNode, '', [])}\n`;
 }

@@ -1,5 +1,6 @@
 // The benchmark registry: one entry per benchmark file, in the order `pnpm bench` runs them.
 import type { Benchmark } from '../harness';
 import { graphGeneration } from './graph-generation';
+import { specGeneration } from './spec-generation';
 
-export const benchmarks: Benchmark[] = [graphGeneration];
+export const benchmarks: Benchmark[] = [graphGeneration, specGeneration];
