@@ -100,6 +100,23 @@ describe('validateSpec', () => {
     );
   });
 
+  it('requires the graph parameters of the recorded model', () => {
+    expectProblem(
+      tinyWith((s) => {
+        s.stages[0]!.graph = { model: 'ws', params: { k: 4 }, seed: 1 };
+      }),
+      '/stages/0/graph/params',
+      /graph model ws takes exactly k, p/,
+    );
+    expectProblem(
+      tinyWith((s) => {
+        s.stages[0]!.graph.params = { m: 2 };
+      }),
+      '/stages/0/graph/params',
+      /graph model custom takes no parameters/,
+    );
+  });
+
   it('rejects an edge from a node that does not exist', () => {
     const p = expectProblem(
       tinyWith((s) => {

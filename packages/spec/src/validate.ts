@@ -35,6 +35,9 @@ export const RESERVED_NAMES: readonly string[] = [
   'output',
 ];
 
+/** The parameters each graph model records in `stage.graph.params`. */
+const GRAPH_PARAMS: Record<string, readonly string[]> = { ws: ['k', 'p'], ba: ['m'], er: ['p'], custom: [] };
+
 let compiled: ValidateFunction | undefined;
 function schemaValidator(): ValidateFunction {
   compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile(SPEC_SCHEMA);
@@ -254,6 +257,21 @@ function checkStage(stage: unknown, base: string, out: SpecProblem[]): void {
           value: outputs,
         });
       }
+    }
+  }
+
+  const graph = get(stage, 'graph');
+  const model = get(graph, 'model');
+  const params = get(graph, 'params');
+  const wanted = typeof model === 'string' ? GRAPH_PARAMS[model] : undefined;
+  if (wanted && isObj(params)) {
+    const keys = Object.keys(params).sort();
+    if (keys.join(',') !== [...wanted].sort().join(',')) {
+      out.push({
+        pointer: `${base}/graph/params`,
+        message: `graph model ${model} takes ${wanted.length === 0 ? 'no parameters' : `exactly ${wanted.join(', ')}`}`,
+        value: params,
+      });
     }
   }
 
