@@ -78,7 +78,7 @@ function parseInput(text: string): { height: number; width: number; channels: nu
 
 export const generateCommand: Command = {
   name: 'generate',
-  summary: 'generate a randomly wired network spec g(θ, s) (canonical JSON)',
+  summary: 'Generate a randomly wired network spec g(θ, s) (canonical JSON)',
   usage: '[--preset NAME | --input HxWxC --stages LIST ...] [--model ws|ba|er] [--seed S] [-o FILE|-]',
   details: [
     `Presets: ${PRESET_NAMES.join(', ')} (N and C overridable with --nodes/--channels).`,

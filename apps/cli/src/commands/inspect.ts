@@ -8,7 +8,7 @@ const shape = (s: readonly number[]) => s.join('×');
 
 export const inspectCommand: Command = {
   name: 'inspect',
-  summary: 'print a spec’s stages, graph statistics, parameters and multiply-adds',
+  summary: 'Print a spec’s stages, graph statistics, parameters and multiply-adds',
   usage: 'spec.json|- [--layers] [--json]',
   details: [
     'Multiply-adds are the paper’s FLOPs: convolutions, the dense layer and the weighted sums',

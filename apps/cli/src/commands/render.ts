@@ -9,7 +9,7 @@ const FORMATS = ['svg', 'png'] as const;
 
 export const renderCommand: Command = {
   name: 'render',
-  summary: 'draw each random stage’s DAG (input at top, output at bottom) as SVG or PNG',
+  summary: 'Draw each random stage’s DAG (input at top, output at bottom) as SVG or PNG',
   usage: 'spec.json|- -o out.svg|out.png [--format svg|png] [--scale S] [--json]',
   details:
     'Node size and colour grow with degree; nodes with an orange ring take stride 2.\nPNG is rasterised with @resvg/resvg-js.',

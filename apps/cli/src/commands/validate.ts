@@ -5,7 +5,7 @@ import { readTextArg } from './spec-io';
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'check a spec file against the schema and every semantic rule (exit 0 valid, 2 invalid)',
+  summary: 'Check a spec file against the schema and every semantic rule (exit 0 valid, 2 invalid)',
   usage: 'spec.json|- [--json]',
   details: 'Every problem is listed with its JSON pointer, what is allowed and the bad value.',
   options: { json: { type: 'boolean', description: 'print { file, ok, problems } as JSON' } },
