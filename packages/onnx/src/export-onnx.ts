@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import {
   convUnitLayerNames,
+  formatProblem,
   HEAD_LAYERS,
   INPUT_NAME,
   type NetworkSpec,
@@ -11,9 +12,9 @@ import {
   nodeLayerNames,
   OUTPUT_NAMES,
   parameterList,
-  SPEC_FORMAT,
-  SPEC_VERSION,
+  serializeSpec,
   stageOutputName,
+  validateSpec,
 } from '@randwire/spec';
 import { onnx } from 'onnx-proto';
 import { ExportError } from './errors';
@@ -36,8 +37,7 @@ export interface ExportOptions {
   noSoftmax?: boolean;
   /** Ignore weights whose names are not parameters of the spec (default: error). */
   ignoreExtraWeights?: boolean;
-  /** The spec JSON to embed in metadata (default: JSON.stringify(spec)); pass the canonical
-   * serialization when you have it. */
+  /** The spec JSON to embed in metadata (default: the canonical `serializeSpec(spec)`). */
   specJson?: string;
 }
 
@@ -107,12 +107,14 @@ export function buildOnnxModel(
   }
   const foldBn = options.foldBn ?? EXPORT_DEFAULTS.foldBn;
   const softmax = !(options.noSoftmax ?? EXPORT_DEFAULTS.noSoftmax);
-  if (spec.format !== SPEC_FORMAT || spec.version !== SPEC_VERSION) {
+  for (const stage of spec.stages ?? []) nodeTransformOp(stage.transform);
+  const checked = validateSpec(spec);
+  if (!checked.ok) {
+    const [first, ...rest] = checked.problems;
     throw new ExportError(
-      `${where}: unsupported spec format/version (${String(spec.format)} ${String(spec.version)}): expected ${SPEC_FORMAT} ${SPEC_VERSION}`,
+      `${where}: invalid spec '${String(spec.name)}': ${formatProblem(first!)}${rest.length > 0 ? ` (and ${rest.length} more problem(s))` : ''}`,
     );
   }
-  for (const stage of spec.stages) nodeTransformOp(stage.transform);
   validateWeights(spec, weights, {
     ignoreExtra: options.ignoreExtraWeights ?? EXPORT_DEFAULTS.ignoreExtraWeights,
   });
@@ -364,7 +366,7 @@ export function buildOnnxModel(
       'pooled features (after head ReLU and global average pool, before the classifier): use the model as a backbone; float32 [N, features]',
     ),
   ];
-  const specJson = options.specJson ?? JSON.stringify(spec);
+  const specJson = options.specJson ?? serializeSpec(spec);
   const metadata = buildMetadata(spec, specJson, {
     foldBn,
     softmax,

@@ -38,9 +38,9 @@ export interface ExportRunDirResult extends ExportSummary {
 /** Exports `runDir` (spec.json + model/) to the ONNX file `out`, written atomically: on any
  * error no output file is left. */
 export function exportRunDir(runDir: string, out: string, options: ExportOptions = {}): ExportRunDirResult {
-  const { spec, json } = readRunSpec(runDir);
+  const { spec } = readRunSpec(runDir);
   const weights = readTfjsWeights(path.join(runDir, 'model'));
-  const { model, summary } = buildOnnxModel(spec, weights, { specJson: json, ...options });
+  const { model, summary } = buildOnnxModel(spec, weights, options);
   const bytes = onnx.ModelProto.encode(model).finish();
   writeFileAtomic(out, bytes);
   return { ...summary, path: out, bytes: bytes.length, spec: spec.name };
