@@ -36,3 +36,13 @@ describe('cli framework', () => {
     expect(ctx.stdout.join('\n')).toMatch(/Commands:/);
   });
 });
+
+describe('option parsing errors', () => {
+  it('reports a dash-leading value on one line with the way to pass it', async () => {
+    const ctx = capture();
+    expect(await main(['graph', '--model', 'ws', '--seed', '-1'], ctx)).toBe(2);
+    expect(ctx.stderr).toHaveLength(1);
+    expect(ctx.stderr[0]).not.toContain('\n');
+    expect(ctx.stderr[0]).toMatch(/--seed=-XYZ/);
+  });
+});

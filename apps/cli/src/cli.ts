@@ -77,7 +77,7 @@ export function parseCommandArgs(cmd: Command, argv: string[]) {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UserError(
-      `randwire ${cmd.name}: ${(e as Error).message.replace(/\. To specify.*$/s, '')} (see --help)`,
+      `randwire ${cmd.name}: ${(e as Error).message.replace(/\s*\n\s*/g, ' ')} (see --help)`,
     );
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
