@@ -1,0 +1,348 @@
+// `randwire train`: train a spec network with the paper's recipe into a run directory
+// (spec.json, model/, metrics.jsonl, train-config.json, checkpoints/), resumable; Ctrl-C saves
+// a checkpoint at the next step and exits (code 130).
+import { join } from 'node:path';
+import {
+  DEBIAN_FASHION_MNIST_DIR,
+  embeddedFashionMnist,
+  type ImageDataset,
+  limitDataset,
+  readCifar10,
+  readFashionMnist,
+  readMnist,
+  SYNTHETIC_MAX_CLASSES,
+  syntheticDataset,
+} from '@randwire/datasets';
+import type { NetworkSpec } from '@randwire/spec';
+import {
+  BACKEND_PREFERENCES,
+  type BackendInfo,
+  type BackendPreference,
+  type EpochMetrics,
+  RUN_FILES,
+  readRunConfig,
+  readRunSpec,
+  selectBackend,
+  TRAIN_DEFAULTS,
+  type TrainOptions,
+  train,
+} from '@randwire/tfjs';
+import { type Command, type CommandContext, choiceOption, numberOption, UserError } from '../cli';
+import { loadSpecArg } from './spec-io';
+
+const NAME = 'train';
+
+/** How a run's data was chosen (recorded in train-config.json so eval and resume re-read it). */
+export interface DataChoice {
+  /** 'embedded' | 'synthetic' | 'fashion-mnist=DIR' | 'mnist=DIR' | 'cifar10=DIR'. */
+  data: string;
+  /** First N training examples (null = all). */
+  limit: number | null;
+  /** First N test examples (null = all). */
+  testLimit: number | null;
+}
+
+export const DATA_CHOICES = 'embedded, synthetic, fashion-mnist[=DIR], mnist=DIR or cifar10=DIR';
+
+/** Synthetic set sizes when no --limit / --test-limit is given. */
+export const SYNTHETIC_COUNTS = Object.freeze({ train: 2000, test: 500 });
+
+/** Reads one split of the data a `--data` value names, shaped for `spec`. */
+export function loadDataSplit(
+  command: string,
+  choice: DataChoice,
+  spec: NetworkSpec,
+  split: 'train' | 'test',
+): ImageDataset {
+  const c = choice.data;
+  const limit = split === 'train' ? choice.limit : choice.testLimit;
+  let ds: ImageDataset;
+  if (c === 'embedded') ds = embeddedFashionMnist(split);
+  else if (c === 'synthetic') {
+    const { height, width, channels } = spec.input;
+    ds = syntheticDataset({
+      count: limit ?? SYNTHETIC_COUNTS[split],
+      height,
+      width,
+      channels,
+      classes: Math.min(spec.classes, SYNTHETIC_MAX_CLASSES),
+      seed: split === 'train' ? 1 : 2,
+    });
+  } else if (c === 'fashion-mnist') ds = readFashionMnist(DEBIAN_FASHION_MNIST_DIR, split);
+  else if (c.startsWith('fashion-mnist=')) ds = readFashionMnist(c.slice('fashion-mnist='.length), split);
+  else if (c.startsWith('mnist=')) ds = readMnist(c.slice('mnist='.length), split);
+  else if (c.startsWith('cifar10=')) ds = readCifar10(c.slice('cifar10='.length), split);
+  else throw new UserError(`randwire ${command}: invalid --data '${c}': must be ${DATA_CHOICES}`);
+  const { height, width, channels } = spec.input;
+  if (ds.height !== height || ds.width !== width || ds.channels !== channels) {
+    throw new UserError(
+      `randwire ${command}: --data ${c} has ${ds.height}x${ds.width}x${ds.channels} images, spec '${spec.name}' expects ${height}x${width}x${channels} (choose a preset for this data, e.g. mnist-small or cifar-small)`,
+    );
+  }
+  if (ds.classes > spec.classes) {
+    throw new UserError(
+      `randwire ${command}: --data ${c} has ${ds.classes} classes, spec '${spec.name}' only ${spec.classes}`,
+    );
+  }
+  return limit == null ? ds : limitDataset(ds, limit);
+}
+
+/** Formats a fraction as a percentage ('-' for null). */
+export function pct(x: number | null | undefined): string {
+  return x == null || Number.isNaN(x) ? '-' : `${(x * 100).toFixed(2)}%`;
+}
+
+function epochLine(m: EpochMetrics, epochs: number): string {
+  const test = m.testAcc == null ? '' : `  test loss ${m.testLoss?.toFixed(4)} acc ${pct(m.testAcc)}`;
+  return `epoch ${m.epoch}/${epochs}  lr ${m.lr.toPrecision(3)}  train loss ${m.trainLoss.toFixed(4)} acc ${pct(m.trainAcc)}${test}  ${m.imagesPerSec.toFixed(1)} img/s  ${m.seconds.toFixed(1)} s`;
+}
+
+export function describeBackend(b: BackendInfo): string {
+  return `backend: ${b.name} (${b.package}${b.name === 'wasm' ? `, simd ${b.simd ? 'on' : 'off'}, ${b.threads} thread(s)` : ''}; ${b.reason})`;
+}
+
+/** Installs a SIGINT handler that aborts `ac` (first Ctrl-C) or exits at once (second). */
+function onInterrupt(ac: AbortController, ctx: CommandContext): () => void {
+  const handler = () => {
+    if (ac.signal.aborted) {
+      ctx.err('interrupted again: exiting without a checkpoint');
+      process.exit(130);
+    }
+    ctx.err('interrupt: saving a checkpoint at the next step (Ctrl-C again to quit now)');
+    ac.abort();
+  };
+  process.on('SIGINT', handler);
+  return () => process.off('SIGINT', handler);
+}
+
+const HYPER: Array<[string, keyof TrainOptions, { integer?: boolean; min?: number; max?: number }]> = [
+  ['epochs', 'epochs', { integer: true, min: 1 }],
+  ['batch-size', 'batchSize', { integer: true, min: 1 }],
+  ['lr', 'lr', { min: 0 }],
+  ['momentum', 'momentum', { min: 0, max: 0.999999 }],
+  ['weight-decay', 'weightDecay', { min: 0, max: 1 }],
+  ['label-smoothing', 'labelSmoothing', { min: 0, max: 0.999999 }],
+  ['warmup', 'warmupEpochs', { min: 0 }],
+  ['drop-edge', 'dropEdge', { min: 0, max: 1 }],
+  ['seed', 'seed', { integer: true }],
+  ['keep-checkpoints', 'keepCheckpoints', { integer: true, min: 0 }],
+];
+
+export const trainCommand: Command = {
+  name: NAME,
+  summary: 'Train a spec network (SGD momentum, cosine lr, label smoothing) into a run directory',
+  usage:
+    'spec.json [-o run/] [--data embedded|synthetic|fashion-mnist=DIR|cifar10=DIR] [options] | --resume -o run/',
+  details: `Defaults follow the paper's recipe (randwire.md section 7): SGD momentum ${TRAIN_DEFAULTS.momentum}, lr ${TRAIN_DEFAULTS.lr}
+with half-period cosine decay per step, label smoothing ${TRAIN_DEFAULTS.labelSmoothing}, weight decay ${TRAIN_DEFAULTS.weightDecay} on
+conv/dense kernels only. The run directory gets spec.json, model/ (tfjs format), metrics.jsonl
+(one line per epoch), train-config.json and checkpoints/ (one per epoch, with optimizer state).
+--data: ${DATA_CHOICES}; 'fashion-mnist' alone reads ${DEBIAN_FASHION_MNIST_DIR}
+(Debian's dataset-fashion-mnist). Default: the embedded Fashion-MNIST subset (6,000 / 1,000).
+Ctrl-C saves a checkpoint at the next step and exits with code 130; --resume continues the run
+(same data and options) and ends with the weights an uninterrupted run would have.
+
+Examples:
+  randwire generate --preset mnist-small --seed 0 -o mnist-small.json
+  randwire train mnist-small.json --epochs 3 -o runs/mnist-small
+  randwire train --resume -o runs/mnist-small
+  randwire train spec.json --data fashion-mnist --epochs 10 --drop-edge 0.1 -o runs/fm`,
+  options: {
+    output: {
+      type: 'string',
+      short: 'o',
+      arg: 'DIR',
+      description: 'run directory (default: runs/<spec name>)',
+    },
+    data: { type: 'string', arg: 'DATA', description: `training data: ${DATA_CHOICES} (default: embedded)` },
+    epochs: { type: 'string', arg: 'N', description: `epochs (default: ${TRAIN_DEFAULTS.epochs})` },
+    'batch-size': {
+      type: 'string',
+      arg: 'N',
+      description: `batch size (default: ${TRAIN_DEFAULTS.batchSize})`,
+    },
+    lr: { type: 'string', arg: 'X', description: `initial learning rate (default: ${TRAIN_DEFAULTS.lr})` },
+    momentum: { type: 'string', arg: 'X', description: `SGD momentum (default: ${TRAIN_DEFAULTS.momentum})` },
+    nesterov: { type: 'boolean', description: 'Nesterov momentum' },
+    'weight-decay': {
+      type: 'string',
+      arg: 'X',
+      description: `weight decay on conv/dense kernels (default: ${TRAIN_DEFAULTS.weightDecay})`,
+    },
+    'label-smoothing': {
+      type: 'string',
+      arg: 'X',
+      description: `label smoothing (default: ${TRAIN_DEFAULTS.labelSmoothing})`,
+    },
+    warmup: { type: 'string', arg: 'EPOCHS', description: 'linear lr warm-up, in epochs (default: 0)' },
+    'drop-edge': {
+      type: 'string',
+      arg: 'P',
+      description: 'drop-edge probability per node and step (default: 0; paper regular regime: 0.1)',
+    },
+    augment: { type: 'boolean', description: 'random crop (pad 4) and horizontal flip' },
+    seed: {
+      type: 'string',
+      arg: 'N',
+      description: `seed of weights, data order, drop-edge (default: ${TRAIN_DEFAULTS.seed})`,
+    },
+    'keep-checkpoints': {
+      type: 'string',
+      arg: 'N',
+      description: `checkpoints kept, newest first, 0 = all (default: ${TRAIN_DEFAULTS.keepCheckpoints})`,
+    },
+    backend: {
+      type: 'string',
+      arg: 'NAME',
+      default: 'auto',
+      description: `tfjs backend: ${BACKEND_PREFERENCES.join('|')}`,
+    },
+    limit: { type: 'string', arg: 'N', description: 'train on the first N examples (quick runs)' },
+    'test-limit': { type: 'string', arg: 'N', description: 'evaluate on the first N test examples' },
+    resume: { type: 'boolean', description: 'continue the interrupted run in -o DIR' },
+    force: { type: 'boolean', description: 'train into a non-empty run directory, replacing its run files' },
+    json: { type: 'boolean', description: 'machine-readable summary on stdout (no progress)' },
+  },
+  positionals: [0, 1],
+  async run(values, positionals, ctx) {
+    const json = values['json'] === true;
+    const resume = values['resume'] === true;
+    const specPath = positionals[0];
+    if (!resume && specPath === undefined) {
+      throw new UserError(
+        `randwire ${NAME}: expected a spec file (or --resume -o run/): usage: randwire ${NAME} ${trainCommand.usage}`,
+      );
+    }
+    if (resume && values['output'] === undefined) {
+      throw new UserError(`randwire ${NAME}: --resume needs the run directory: -o run/`);
+    }
+    if (resume && values['force'] === true) {
+      throw new UserError(`randwire ${NAME}: --resume and --force exclude each other`);
+    }
+    const backendPref = choiceOption(
+      NAME,
+      'backend',
+      values['backend'],
+      BACKEND_PREFERENCES,
+    ) as BackendPreference;
+    const options: Partial<TrainOptions> = {};
+    for (const [flag, key, range] of HYPER) {
+      const v = numberOption(NAME, flag, values[flag], range);
+      if (v !== undefined) (options as Record<string, number>)[key] = v;
+    }
+    if (values['nesterov'] === true) options.nesterov = true;
+    if (values['augment'] === true) options.augment = true;
+    const limit = numberOption(NAME, 'limit', values['limit'], { integer: true, min: 1 }) ?? null;
+    const testLimit =
+      numberOption(NAME, 'test-limit', values['test-limit'], { integer: true, min: 0 }) ?? null;
+
+    let epochs = options.epochs ?? TRAIN_DEFAULTS.epochs;
+    let spec: NetworkSpec;
+    let runDir: string;
+    let choice: DataChoice;
+    if (resume) {
+      runDir = String(values['output']);
+      spec = readRunSpec(runDir);
+      if (specPath !== undefined) {
+        const given = loadSpecArg(NAME, specPath);
+        if (JSON.stringify(given) !== JSON.stringify(spec)) {
+          throw new UserError(
+            `randwire ${NAME}: ${specPath} differs from the run's ${join(runDir, RUN_FILES.spec)}: a resumed run keeps its spec`,
+          );
+        }
+      }
+      const config = readRunConfig<{ dataChoice?: DataChoice; options?: Partial<TrainOptions> }>(runDir);
+      epochs = config.options?.epochs ?? epochs;
+      const stored = config.dataChoice ?? { data: 'embedded', limit: null, testLimit: null };
+      choice = {
+        data: values['data'] !== undefined ? String(values['data']) : stored.data,
+        limit: limit ?? stored.limit,
+        testLimit: testLimit ?? stored.testLimit,
+      };
+    } else {
+      spec = loadSpecArg(NAME, specPath!);
+      runDir = values['output'] !== undefined ? String(values['output']) : join('runs', spec.name);
+      choice = { data: values['data'] !== undefined ? String(values['data']) : 'embedded', limit, testLimit };
+    }
+
+    const trainSet = loadDataSplit(NAME, choice, spec, 'train');
+    const testSet = choice.testLimit === 0 ? null : loadDataSplit(NAME, choice, spec, 'test');
+    const backend = await selectBackend(backendPref);
+    ctx.err(describeBackend(backend));
+    ctx.err(
+      `${resume ? 'resuming' : 'training'} ${spec.name} on ${trainSet.source} (${trainSet.count} images${testSet ? `; test ${testSet.count}` : ''}) into ${runDir}`,
+    );
+
+    const ac = new AbortController();
+    const restore = onInterrupt(ac, ctx);
+    const stderrTty = Boolean(process.stderr.isTTY);
+    let result: Awaited<ReturnType<typeof train>>;
+    try {
+      result = await train(spec, { train: trainSet, test: testSet }, options, {
+        runDir,
+        resume,
+        force: values['force'] === true,
+        signal: ac.signal,
+        ...(json
+          ? {}
+          : {
+              progress: stderrTty
+                ? (t: string) => process.stderr.write(t)
+                : (t: string) => ctx.err(t.replace(/\n$/, '')),
+              progressTty: stderrTty,
+            }),
+        onEpoch: (m) => {
+          if (!json) ctx.err(epochLine(m, epochs));
+        },
+        config: {
+          dataChoice: choice,
+          backend: {
+            name: backend.name,
+            package: backend.package,
+            threads: backend.threads,
+            simd: backend.simd,
+          },
+        },
+      });
+    } finally {
+      restore();
+    }
+    result.model.dispose();
+    const last = result.metrics[result.metrics.length - 1];
+    const summary = {
+      run: runDir,
+      spec: spec.name,
+      status: result.status,
+      backend: { name: backend.name, package: backend.package, threads: backend.threads, simd: backend.simd },
+      data: {
+        ...choice,
+        train: trainSet.source,
+        trainCount: trainSet.count,
+        test: testSet?.source ?? null,
+        testCount: testSet?.count ?? 0,
+      },
+      options: result.options,
+      position: result.position,
+      checkpoint: result.checkpoint,
+      final: last ?? null,
+      metrics: result.metrics,
+    };
+    if (json) {
+      ctx.out(JSON.stringify(summary, null, 2));
+    } else if (result.status === 'interrupted') {
+      ctx.out(
+        `interrupted at epoch ${result.position.epoch + 1}, step ${result.position.step}; checkpoint ${result.checkpoint}\nresume with: randwire train --resume -o ${runDir}`,
+      );
+    } else {
+      ctx.out(
+        `trained ${spec.name}: ${result.options.epochs} epoch(s), ${result.position.step} steps` +
+          (last?.testAcc != null
+            ? `, test accuracy ${pct(last.testAcc)} (loss ${last.testLoss?.toFixed(4)})`
+            : '') +
+          (last ? `, ${last.imagesPerSec.toFixed(1)} img/s on ${backend.name}` : '') +
+          `\nrun directory: ${runDir} (spec.json, model/, metrics.jsonl, train-config.json, checkpoints/)`,
+      );
+    }
+    return result.status === 'interrupted' ? 130 : 0;
+  },
+};
