@@ -70,6 +70,25 @@ describe('toDag / dagFromEdgeList', () => {
     expect(dag.successors[a]).toContain(b);
   });
 
+  it('sorts predecessor and successor lists of any length (dense ER, permuted indices)', () => {
+    for (const [n, p] of [
+      [80, 0.8],
+      [40, 0.3],
+    ] as const) {
+      const list = erdosRenyiEdges({ n, p, rng: createRng(n) });
+      const dag = dagFromEdgeList(list);
+      const preds = Array.from({ length: n }, () => [] as number[]);
+      for (let e = 0; e < list.edges.length; e += 2) {
+        const a = list.index[list.edges[e]!]!;
+        const b = list.index[list.edges[e + 1]!]!;
+        preds[Math.max(a, b)]!.push(Math.min(a, b));
+      }
+      expect(dag.predecessors).toEqual(preds.map((l) => l.sort((x, y) => x - y)));
+      expect(Math.max(...dag.predecessors.map((l) => l.length))).toBeGreaterThan(n === 80 ? 32 : 0);
+      checkRandomDag(dag);
+    }
+  });
+
   it('wires isolated nodes to both the input and the output', () => {
     const dag = toDag(generateGraph('er', 5, { p: 0 }, createRng(0)));
     expect(dag.sources).toEqual([0, 1, 2, 3, 4]);

@@ -19,7 +19,8 @@ export interface RandomDag {
 }
 
 /** Builds a RandomDag from index-space pairs (any order): each edge points from the smaller
- * index to the larger. Rejects self-loops and parallel edges. */
+ * index to the larger. Rejects self-loops and parallel edges. O(n + edges) plus a sort of each
+ * node's list only when the pairs were not in (low, high) order. */
 export function dagFromIndexPairs(
   n: number,
   pairs: ArrayLike<number>,
@@ -28,15 +29,14 @@ export function dagFromIndexPairs(
   if (!Number.isInteger(n) || n < 1) {
     throw new InvalidGraphError(`@randwire/dag/${where}: invalid node count (${n}): must be an integer >= 1`);
   }
-  const predecessors: number[][] = new Array(n);
-  const successors: number[][] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    predecessors[i] = [];
-    successors[i] = [];
-  }
-  for (let e = 0; e + 1 < pairs.length; e += 2) {
-    const a = pairs[e]!;
-    const b = pairs[e + 1]!;
+  const count = pairs.length >> 1;
+  const lows = new Int32Array(count);
+  const highs = new Int32Array(count);
+  const inStart = new Int32Array(n + 1);
+  const outStart = new Int32Array(n + 1);
+  for (let e = 0; e < count; e++) {
+    const a = pairs[2 * e]!;
+    const b = pairs[2 * e + 1]!;
     if (!(Number.isInteger(a) && Number.isInteger(b) && a >= 0 && b >= 0 && a < n && b < n)) {
       throw new InvalidGraphError(`@randwire/dag/${where}: edge ${a}-${b} has an index outside 0..${n - 1}`);
     }
@@ -44,37 +44,69 @@ export function dagFromIndexPairs(
       throw new InvalidGraphError(`@randwire/dag/${where}: self-loop at index ${a}: cannot be oriented`);
     const lo = a < b ? a : b;
     const hi = a < b ? b : a;
-    predecessors[hi]!.push(lo);
-    successors[lo]!.push(hi);
+    lows[e] = lo;
+    highs[e] = hi;
+    inStart[hi + 1]!++;
+    outStart[lo + 1]!++;
   }
+  for (let i = 0; i < n; i++) {
+    inStart[i + 1]! += inStart[i];
+    outStart[i + 1]! += outStart[i];
+  }
+  const inFill = inStart.slice(0, n);
+  const outFill = outStart.slice(0, n);
+  const inList = new Int32Array(count);
+  const outList = new Int32Array(count);
+  for (let e = 0; e < count; e++) {
+    inList[inFill[highs[e]!]!++] = lows[e]!;
+    outList[outFill[lows[e]!]!++] = highs[e]!;
+  }
+  const predecessors: number[][] = new Array(n);
+  const successors: number[][] = new Array(n);
   const sources: number[] = [];
   const sinks: number[] = [];
   for (let i = 0; i < n; i++) {
-    sortUnique(predecessors[i]!, where, i);
-    sortUnique(successors[i]!, where, i);
-    if (predecessors[i]!.length === 0) sources.push(i);
-    if (successors[i]!.length === 0) sinks.push(i);
+    predecessors[i] = segment(inList, inStart[i]!, inStart[i + 1]!, where, i);
+    successors[i] = segment(outList, outStart[i]!, outStart[i + 1]!, where, i);
+    if (inStart[i] === inStart[i + 1]) sources.push(i);
+    if (outStart[i] === outStart[i + 1]) sinks.push(i);
   }
   return { n, predecessors, successors, sources, sinks };
 }
 
-function sortUnique(list: number[], where: string, node: number): void {
+/** list[from..to) as an ascending number[]; parallel edges (equal entries) are rejected. */
+function segment(list: Int32Array, from: number, to: number, where: string, node: number): number[] {
   let sorted = true;
-  for (let j = 1; j < list.length; j++) {
+  for (let j = from + 1; j < to; j++) {
     if (list[j]! <= list[j - 1]!) {
       sorted = false;
       break;
     }
   }
-  if (sorted) return;
-  list.sort((x, y) => x - y);
-  for (let j = 1; j < list.length; j++) {
-    if (list[j] === list[j - 1]) {
-      throw new InvalidGraphError(
-        `@randwire/dag/${where}: parallel edges between indices ${Math.min(node, list[j]!)} and ${Math.max(node, list[j]!)}`,
-      );
+  if (!sorted) {
+    if (to - from > 32) list.subarray(from, to).sort();
+    else {
+      for (let j = from + 1; j < to; j++) {
+        const x = list[j]!;
+        let k = j - 1;
+        while (k >= from && list[k]! > x) {
+          list[k + 1] = list[k]!;
+          k--;
+        }
+        list[k + 1] = x;
+      }
+    }
+    for (let j = from + 1; j < to; j++) {
+      if (list[j] === list[j - 1]) {
+        throw new InvalidGraphError(
+          `@randwire/dag/${where}: parallel edges between indices ${Math.min(node, list[j]!)} and ${Math.max(node, list[j]!)}`,
+        );
+      }
     }
   }
+  const out: number[] = new Array(to - from);
+  for (let j = from; j < to; j++) out[j - from] = list[j]!;
+  return out;
 }
 
 /** The fast path: a generator's typed-array output (`@randwire/graphs` `EdgeList`) to a DAG. */
