@@ -1,5 +1,5 @@
 import { DatasetOptionError } from './errors';
-import { checkDataset, classCounts, limitDataset } from './image-dataset';
+import { channelStats, checkDataset, classCounts, type ImageDataset, limitDataset } from './image-dataset';
 import { syntheticDataset } from './synthetic';
 
 describe('limitDataset', () => {
@@ -42,5 +42,27 @@ describe('checkDataset / classCounts', () => {
       /label 3 at index 3 is not in \[0, 3\)/,
     );
     expect(() => checkDataset({ ...ds, classNames: ['a'] })).toThrow(DatasetOptionError);
+  });
+});
+
+describe('channelStats', () => {
+  it('gives per-channel mean and std of pixels in [0, 1]', () => {
+    // 2 pixels × 2 channels: channel 0 = {0, 255}, channel 1 = {51, 51}.
+    const ds: ImageDataset = {
+      images: Uint8Array.from([0, 51, 255, 51]),
+      labels: Uint8Array.from([0, 0]),
+      count: 2,
+      height: 1,
+      width: 1,
+      channels: 2,
+      classes: 1,
+      classNames: ['a'],
+      source: 'test',
+    };
+    const { mean, std } = channelStats(ds);
+    expect(mean[0]).toBeCloseTo(0.5, 12);
+    expect(mean[1]).toBeCloseTo(0.2, 12);
+    expect(std[0]).toBeCloseTo(0.5, 12);
+    expect(std[1]).toBeCloseTo(0, 6);
   });
 });

@@ -71,3 +71,21 @@ export function classCounts(ds: Pick<ImageDataset, 'labels' | 'classes'>): numbe
   for (const l of ds.labels) counts[l] = (counts[l] ?? 0) + 1;
   return counts;
 }
+
+/** Per-channel mean and standard deviation of the pixels scaled to [0, 1] (for `spec.input`). */
+export function channelStats(ds: ImageDataset): { mean: number[]; std: number[] } {
+  const C = ds.channels;
+  const sum = new Float64Array(C);
+  const sq = new Float64Array(C);
+  const n = ds.images.length / C;
+  // Integer sums per channel are exact up to 2^53 / 255^2 ≈ 1.4e11 pixels.
+  for (let i = 0, c = 0; i < ds.images.length; i++) {
+    const v = ds.images[i]!;
+    sum[c]! += v;
+    sq[c]! += v * v;
+    c = c + 1 === C ? 0 : c + 1;
+  }
+  const mean = Array.from(sum, (s) => (n > 0 ? s / n / 255 : 0));
+  const std = Array.from(sq, (s, c) => (n > 0 ? Math.sqrt(Math.max(0, s / n / 65025 - mean[c]! ** 2)) : 0));
+  return { mean, std };
+}

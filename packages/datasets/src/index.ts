@@ -38,7 +38,7 @@ export {
   readIdxFile,
 } from './idx';
 export type { ImageDataset } from './image-dataset';
-export { checkDataset, classCounts, imageSize, limitDataset } from './image-dataset';
+export { channelStats, checkDataset, classCounts, imageSize, limitDataset } from './image-dataset';
 export type { DecodedImage, FitImageOptions, ReadImageOptions } from './read-image-file';
 export { decodeImage, fitImage, READ_IMAGE_DEFAULTS, readImageFile } from './read-image-file';
 export { shuffledIndices } from './shuffle';
