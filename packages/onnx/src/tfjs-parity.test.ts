@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type NetworkSpec, NODE_TRANSFORMS } from '@randwire/spec';
+import { type GenerateSpecOptions, generateSpec, type NetworkSpec, NODE_TRANSFORMS } from '@randwire/spec';
 import { buildModel, parameterVariables } from '@randwire/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { compareOutputs } from './compare-outputs';
@@ -25,9 +25,9 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-async function tfjsVsOnnx(spec: NetworkSpec, foldBn: boolean, seed = 3) {
+async function tfjsVsOnnx(spec: NetworkSpec, foldBn: boolean, seed = 3, calibration = 16, count = 5) {
   const model = buildModel(spec, { seed });
-  const weights = calibratedWeights(spec, seed);
+  const weights = calibratedWeights(spec, seed, calibration);
   for (const { info, variable } of parameterVariables(model, spec)) {
     const w = weights.get(info.name)!;
     variable.write(tf.tensor(w.data, w.shape));
@@ -37,7 +37,6 @@ async function tfjsVsOnnx(spec: NetworkSpec, foldBn: boolean, seed = 3) {
   const out = path.join(dir, 'model.onnx');
   exportRunDir(dir, out, { foldBn });
 
-  const count = 5;
   const { height, width, channels } = spec.input;
   const x = normals(count * height * width * channels, seed + 11);
   const ys = model.predict(tf.tensor4d(x, [count, height, width, channels])) as tf.Tensor[];
@@ -144,4 +143,56 @@ describe('export parity with @randwire/tfjs buildModel', () => {
       }
     });
   }
+
+  // @randwire/spec's presets through generateSpec (small N and C so the test stays fast;
+  // BN folded for one preset and kept for the next).
+  const presets: Array<[string, GenerateSpecOptions]> = [
+    [
+      'mnist-small, WS',
+      { preset: 'mnist-small', seed: 0, nodes: 6, channels: 8, headChannels: 32, classes: 10 },
+    ],
+    [
+      'cifar-small, BA(2)',
+      { preset: 'cifar-small', seed: 1, nodes: 6, channels: 8, headChannels: 32, model: 'ba', m: 2 },
+    ],
+    [
+      'small regime at 32x32, ER(0.4)',
+      {
+        preset: 'small',
+        seed: 2,
+        nodes: 6,
+        channels: 8,
+        headChannels: 32,
+        classes: 10,
+        model: 'er',
+        p: 0.4,
+        input: { height: 32, width: 32, channels: 3 },
+      },
+    ],
+    [
+      'regular-109 regime at 32x32, BA(2)',
+      {
+        preset: 'regular-109',
+        seed: 3,
+        nodes: 6,
+        channels: 4,
+        headChannels: 32,
+        classes: 10,
+        model: 'ba',
+        m: 2,
+        input: { height: 32, width: 32, channels: 3 },
+      },
+    ],
+  ];
+  presets.forEach(([what, options], i) => {
+    const foldBn = i % 2 === 1;
+    it(`preset ${what}: matches, foldBn ${foldBn}`, async () => {
+      const spec = generateSpec(options);
+      const r = await tfjsVsOnnx(spec, foldBn, 3, 8, 3);
+      expect(r.spread).toBeGreaterThan(0.1);
+      expect(r.logits.maxRel).toBeLessThanOrEqual(TOLERANCE);
+      expect(r.features.maxRel).toBeLessThanOrEqual(TOLERANCE);
+      expect(r.logits.top1Agreement).toBe(1);
+    });
+  });
 });
