@@ -75,17 +75,25 @@ export function classCounts(ds: Pick<ImageDataset, 'labels' | 'classes'>): numbe
 /** Per-channel mean and standard deviation of the pixels scaled to [0, 1] (for `spec.input`). */
 export function channelStats(ds: ImageDataset): { mean: number[]; std: number[] } {
   const C = ds.channels;
-  const sum = new Float64Array(C);
-  const sq = new Float64Array(C);
   const n = ds.images.length / C;
-  // Integer sums per channel are exact up to 2^53 / 255^2 ≈ 1.4e11 pixels.
-  for (let i = 0, c = 0; i < ds.images.length; i++) {
-    const v = ds.images[i]!;
-    sum[c]! += v;
-    sq[c]! += v * v;
-    c = c + 1 === C ? 0 : c + 1;
+  // A histogram per channel (one increment per pixel), then exact integer sums from it.
+  const hist = new Float64Array(256 * C);
+  const img = ds.images;
+  if (C === 1) for (let i = 0; i < img.length; i++) hist[img[i]!]!++;
+  else for (let i = 0, c = 0; i < img.length; i++, c = c + 1 === C ? 0 : c + 1) hist[c * 256 + img[i]!]!++;
+  const mean: number[] = [];
+  const std: number[] = [];
+  for (let c = 0; c < C; c++) {
+    let s = 0;
+    let q = 0;
+    for (let v = 0; v < 256; v++) {
+      const k = hist[c * 256 + v]!;
+      s += k * v;
+      q += k * v * v;
+    }
+    const m = n > 0 ? s / n / 255 : 0;
+    mean.push(m);
+    std.push(n > 0 ? Math.sqrt(Math.max(0, q / n / 65025 - m * m)) : 0);
   }
-  const mean = Array.from(sum, (s) => (n > 0 ? s / n / 255 : 0));
-  const std = Array.from(sq, (s, c) => (n > 0 ? Math.sqrt(Math.max(0, s / n / 65025 - mean[c]! ** 2)) : 0));
   return { mean, std };
 }
