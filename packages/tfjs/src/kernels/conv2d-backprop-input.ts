@@ -11,6 +11,7 @@ import { KernelError } from '../errors';
 import { runComposite } from './composite';
 import { type ConvPad, convGeometry } from './conv-geometry';
 import { zeroDilate } from './depthwise-backprop-input';
+import { nativeKernel, overrideKernel } from './override';
 import { padCrop } from './pad-crop';
 
 const KERNEL = 'Conv2DBackpropInput';
@@ -53,9 +54,6 @@ export function conv2dBackpropInput(
   });
 }
 
-/** The kernel tfjs-backend-wasm registered, kept for the layouts we do not handle (NCHW). */
-let nativeConv2dBackpropInput: tf.KernelFunc | undefined;
-
 export const conv2dBackpropInputWasm: tf.KernelConfig = {
   kernelName: tf.Conv2DBackpropInput,
   backendName: 'wasm',
@@ -64,6 +62,7 @@ export const conv2dBackpropInputWasm: tf.KernelConfig = {
     const { dy, filter } = inputs as tf.Conv2DBackpropInputInputs;
     const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
     if (a.dataFormat != null && a.dataFormat !== 'NHWC') {
+      const nativeConv2dBackpropInput = nativeKernel(tf.Conv2DBackpropInput, 'wasm');
       if (nativeConv2dBackpropInput == null) {
         throw new KernelError(
           `@randwire/tfjs/kernels/${KERNEL}: unsupported dataFormat (${a.dataFormat}): only NHWC`,
@@ -89,12 +88,5 @@ export const conv2dBackpropInputWasm: tf.KernelConfig = {
 
 /** Replaces wasm's own Conv2DBackpropInput with ours (idempotent). True if it changed anything. */
 export function overrideWasmConv2dBackpropInput(): boolean {
-  const current = tf.getKernel(tf.Conv2DBackpropInput, 'wasm');
-  if (current?.kernelFunc === conv2dBackpropInputWasm.kernelFunc) return false;
-  if (current != null) {
-    nativeConv2dBackpropInput = current.kernelFunc;
-    tf.unregisterKernel(tf.Conv2DBackpropInput, 'wasm');
-  }
-  tf.registerKernel(conv2dBackpropInputWasm);
-  return true;
+  return overrideKernel(conv2dBackpropInputWasm);
 }

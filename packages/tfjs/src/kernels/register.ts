@@ -8,6 +8,8 @@ import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter';
 import { overrideWasmConv2dBackpropInput } from './conv2d-backprop-input';
 import { depthwiseConv2dBackpropFilterWasm } from './depthwise-backprop-filter';
 import { depthwiseConv2dBackpropInputWasm } from './depthwise-backprop-input';
+import { overrideWasmReductions } from './reduce-leading-axes';
+import { overrideWasmIdentity } from './share-identity';
 
 /** The three kernels tfjs 4.22's wasm backend does not have. */
 export const WASM_GRADIENT_KERNELS: readonly tf.KernelConfig[] = Object.freeze([
@@ -18,9 +20,10 @@ export const WASM_GRADIENT_KERNELS: readonly tf.KernelConfig[] = Object.freeze([
 
 export interface WasmGradientKernelOptions {
   /**
-   * Also install the faster training paths: wasm's Conv2DBackpropInput replaced by a
-   * matmul / XNNPACK-conv composition, and a leaner FusedBatchNorm gradient (a global
-   * gradient: exact on every backend). Default true.
+   * Also install the faster training paths on wasm: Conv2DBackpropInput as a matmul /
+   * XNNPACK conv, copy-free Identity and same-dtype Cast, per-channel Sum and Mean as a
+   * matmul, and a leaner FusedBatchNorm gradient (a global gradient: exact on every
+   * backend). Default true.
    */
   fastPaths?: boolean;
 }
@@ -46,6 +49,7 @@ export function registerWasmGradientKernels(options: WasmGradientKernelOptions =
   if (fastPaths) {
     if (overrideWasmConv2dBackpropInput()) changed.push(tf.Conv2DBackpropInput);
     if (registerBatchNormGradient()) changed.push(`${tf.FusedBatchNorm} gradient`);
+    changed.push(...overrideWasmIdentity(), ...overrideWasmReductions());
   }
   return changed;
 }
