@@ -61,7 +61,10 @@ export const VERIFY_DEFAULTS = Object.freeze({
 });
 
 export interface VerifySetReport {
+  /** 'random' or 'data'. */
   inputs: string;
+  /** Where the inputs came from (seed, dataset source). */
+  source: string;
   count: number;
   outputs: Record<string, Comparison>;
   /** Top-1 accuracy of each runtime against the labels (real samples only). */
@@ -209,6 +212,7 @@ export async function verifyOnnxAgainstRun(
   const per = height * width * channels;
   const sets: Array<{
     inputs: string;
+    source: string;
     count: number;
     nhwc: Float32Array;
     nchw: Float32Array;
@@ -217,7 +221,8 @@ export async function verifyOnnxAgainstRun(
   if (o.random > 0) {
     const nhwc = seededNormals(o.random * per, o.seed);
     sets.push({
-      inputs: `random N(0,1) seed ${o.seed}`,
+      inputs: 'random',
+      source: `N(0,1) in the normalized input space, seed ${o.seed}`,
       count: o.random,
       nhwc,
       nchw: nhwcToNchw(nhwc, [o.random, height, width, channels]),
@@ -226,7 +231,8 @@ export async function verifyOnnxAgainstRun(
   const ds = o.samples > 0 ? loadData(o.data, spec, o.samples, o.seed) : undefined;
   if (ds && ds.count > 0) {
     sets.push({
-      inputs: ds.source,
+      inputs: 'data',
+      source: ds.source,
       count: ds.count,
       // tfjs side: the spec's normalization (@randwire/tfjs); onnx side: the model's metadata.
       nhwc: normalizedValues(spec, ds.images, ds.count),
@@ -242,7 +248,9 @@ export async function verifyOnnxAgainstRun(
       const tfjsMs = Date.now() - t;
       t = Date.now();
       const cand = await session.run({ data: set.nchw, shape: [set.count, channels, height, width] });
-      log(`${set.inputs}: ${set.count} inputs, tfjs ${tfjsMs} ms, onnxruntime ${Date.now() - t} ms`);
+      log(
+        `${set.inputs} (${set.source}): ${set.count} inputs, tfjs ${tfjsMs} ms, onnxruntime ${Date.now() - t} ms`,
+      );
       const outputs: Record<string, Comparison> = {};
       for (const name of Object.keys(ref)) {
         const c = cand[name];
@@ -250,7 +258,7 @@ export async function verifyOnnxAgainstRun(
         const rowLength = name === OUTPUT_NAMES.features ? spec.head.channels : spec.classes;
         outputs[name] = compareOutputs(ref[name]!, c.data, { rowLength, tolerance: o.tolerance });
       }
-      const report: VerifySetReport = { inputs: set.inputs, count: set.count, outputs };
+      const report: VerifySetReport = { inputs: set.inputs, source: set.source, count: set.count, outputs };
       if (set.labels) {
         report.accuracy = {
           tfjs: accuracy(ref[OUTPUT_NAMES.logits]!, set.labels, spec.classes),
@@ -283,11 +291,12 @@ function printReport(r: VerifyReport, ctx: CommandContext): void {
     `verify ${r.model} against ${r.run} (spec '${r.spec}'; tfjs ${r.tfjsBackend} vs onnxruntime ${r.onnxProvider})`,
   );
   ctx.out(`tolerance: ${r.relative} <= ${r.tolerance}`);
+  for (const s of r.sets) ctx.out(`${s.inputs}: ${s.count} inputs, ${s.source}`);
   const rows = [['inputs', 'n', 'output', 'max abs', 'max rel', 'top-1 agree', 'pass']];
   for (const s of r.sets) {
     for (const [name, c] of Object.entries(s.outputs)) {
       rows.push([
-        s.inputs.length > 40 ? `...${s.inputs.slice(-37)}` : s.inputs,
+        s.inputs,
         String(s.count),
         name,
         fmt(c.maxAbs),
