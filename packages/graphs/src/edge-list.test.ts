@@ -21,6 +21,14 @@ describe('sortEdgePairs', () => {
     }
   });
 
+  it('sorts long runs of equal u (a hub with 50 neighbours, reversed)', () => {
+    const pairs: number[] = [];
+    for (let v = 50; v >= 1; v--) pairs.push(0, v);
+    pairs.push(1, 2);
+    const expected = [...Array.from({ length: 50 }, (_, i) => [0, i + 1]).flat(), 1, 2];
+    expect([...sortEdgePairs(51, Int32Array.from(pairs))]).toEqual(expected);
+  });
+
   it('returns an already sorted list unchanged', () => {
     const sorted = Int32Array.from([0, 1, 0, 2, 1, 2]);
     expect(sortEdgePairs(3, sorted)).toBe(sorted);

@@ -47,7 +47,7 @@ export function sortEdgePairs(n: number, edges: Int32Array): Int32Array {
   if (sorted) return edges;
   const start = new Int32Array(n + 1);
   for (let e = 0; e < count; e++) start[edges[2 * e]! + 1]!++;
-  for (let u = 0; u < n; u++) start[u + 1]! += start[u];
+  for (let u = 0; u < n; u++) start[u + 1] = start[u + 1]! + start[u]!;
   const fill = start.slice(0, n);
   const out = new Int32Array(edges.length);
   for (let e = 0; e < count; e++) {
@@ -67,10 +67,21 @@ export function sortEdgePairs(n: number, edges: Int32Array): Int32Array {
       }
     }
     if (!inOrder) {
-      const vs = new Int32Array(to - from);
-      for (let e = from; e < to; e++) vs[e - from] = out[2 * e + 1]!;
-      vs.sort();
-      for (let e = from; e < to; e++) out[2 * e + 1] = vs[e - from]!;
+      if (to - from <= 32) {
+        for (let e = from + 1; e < to; e++) {
+          const x = out[2 * e + 1]!;
+          let j = e - 1;
+          while (j >= from && out[2 * j + 1]! > x) {
+            out[2 * j + 3] = out[2 * j + 1]!;
+            j--;
+          }
+          out[2 * j + 3] = x;
+        }
+      } else {
+        const vs = out.slice(2 * from, 2 * to).filter((_, i) => i % 2 === 1);
+        vs.sort();
+        for (let e = from; e < to; e++) out[2 * e + 1] = vs[e - from]!;
+      }
     }
   }
   return out;
