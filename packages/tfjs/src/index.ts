@@ -25,14 +25,16 @@ export {
 } from './errors';
 export type { ClassificationMetrics, ClassMetrics, EvaluateOptions, EvaluationResult } from './evaluate';
 export { classificationMetrics, EVALUATE_DEFAULTS, evaluate, formatConfusion } from './evaluate';
-export type { Initializer } from './init';
+export type { Initializer, SeededNormalArgs } from './init';
 export {
   CLASSIFIER_INIT_STDDEV,
   convKernelInitializer,
   denseKernelInitializer,
   kernelFanOut,
   parameterSeed,
+  SeededNormal,
 } from './init';
+export { normalValues } from './init-random';
 export { registerWasmGradientKernels } from './kernels/register';
 export { hash32, hashUniform } from './layers/hash';
 export { registerRandwireLayers } from './layers/register';

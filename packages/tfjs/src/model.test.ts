@@ -75,7 +75,10 @@ describe('buildModel', () => {
       const model = buildModel(spec, { seed: 0 });
       const cost = costOf(spec).total;
       expect(model.countParams()).toBe(cost.params);
-      const trainable = model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, d) => a * d, 1), 0);
+      const trainable = model.trainableWeights.reduce(
+        (n, w) => n + w.shape.reduce((a: number, d) => a * (d as number), 1),
+        0,
+      );
       expect(trainable).toBe(cost.trainableParams);
     }
   });

@@ -1,7 +1,8 @@
-// Explicit, idempotent registration of the custom layers for tfjs serialization (model.json
+// Explicit, idempotent registration of the custom layers (and initializer) for tfjs serialization (model.json
 // names them by class name). buildModel and loadModel call it; call it yourself before
 // tf.loadLayersModel on a model saved by this package.
 import * as tf from '@tensorflow/tfjs';
+import { SeededNormal } from '../init';
 import { SeededDropout } from './seeded-dropout';
 import { WeightedSum } from './weighted-sum';
 
@@ -11,5 +12,6 @@ export function registerRandwireLayers(): void {
   if (registered) return;
   tf.serialization.registerClass(WeightedSum);
   tf.serialization.registerClass(SeededDropout);
+  tf.serialization.registerClass(SeededNormal);
   registered = true;
 }
