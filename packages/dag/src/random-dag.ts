@@ -50,8 +50,8 @@ export function dagFromIndexPairs(
     outStart[lo + 1]!++;
   }
   for (let i = 0; i < n; i++) {
-    inStart[i + 1]! += inStart[i];
-    outStart[i + 1]! += outStart[i];
+    inStart[i + 1] = inStart[i + 1]! + inStart[i]!;
+    outStart[i + 1] = outStart[i + 1]! + outStart[i]!;
   }
   const inFill = inStart.slice(0, n);
   const outFill = outStart.slice(0, n);
