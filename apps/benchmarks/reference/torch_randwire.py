@@ -6,10 +6,23 @@ an idiomatic PyTorch module, so both sides of a benchmark run the identical arch
 then measures training (forward + backward + SGD step) and inference images/s on the CPU.
 
     python3 torch_randwire.py SPEC.json [--batch 64] [--threads 2] [--steps 10] [--warmup 3]
-                              [--mode params|bench] [--json]
+                              [--mode params|bench]
+    python3 torch_randwire.py [--worker]
 
 `--mode params` prints the parameter count (trainable + BN statistics, like the spec's
-parameterList) without timing anything. Padding is PyTorch's usual symmetric `k // 2`: the
+parameterList) without timing anything.
+
+Without arguments (or with `--worker`) it serves the benchmarks app's PythonWorker protocol (src/python-worker.ts): one JSON
+request per stdin line, one JSON answer per stdout line, timing taken inside Python:
+  {"op": "info"} -> {"python": "3.11.2", "torch": "1.13.1", "threads": 2}
+  {"op": "load", "key": "A", "spec": {...}, "threads": 2}
+      -> {"params": N, "trainableParams": N}    (builds the module once per key, seed 0)
+  {"op": "run", "key": "A", "mode": "train"|"infer", "batch": 64, "seconds": 0.5, "min_ops": 1}
+      -> {"operations": images, "wall": s, "cpu": s, "steps": n}
+  {"op": "unload", "key": "A"} -> {}
+  A train step is zero_grad, forward in train mode, label-smoothed (0.1) cross-entropy,
+  backward, SGD step (momentum 0.9, weight decay 5e-5); an infer step is a forward in eval
+  mode under torch.no_grad(). One fixed random batch per (key, batch). Padding is PyTorch's usual symmetric `k // 2`: the
 same output shapes and cost as TensorFlow's 'same' padding, not the same numbers at stride 2.
 """
 import argparse
@@ -169,7 +182,102 @@ def bench(model, spec, batch, steps, warmup):
     return results
 
 
+def count_trainable(model):
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+class Worker:
+    def __init__(self):
+        self.models = {}
+
+    def load(self, req):
+        spec = req["spec"]
+        if (spec.get("format"), spec.get("version")) != SUPPORTED_FORMAT:
+            raise ValueError(f"unsupported spec format/version {spec.get('format')}/{spec.get('version')}")
+        torch.set_num_threads(int(req.get("threads", 2)))
+        torch.manual_seed(0)
+        model = RandWire(spec)
+        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-5)
+        self.models[req["key"]] = {"spec": spec, "model": model, "opt": opt, "batches": {}, "warm": set()}
+        return {"params": count_params(model), "trainableParams": count_trainable(model)}
+
+    def run(self, req):
+        entry = self.models[req["key"]]
+        spec, model, opt = entry["spec"], entry["model"], entry["opt"]
+        batch = int(req.get("batch", 64))
+        if batch not in entry["batches"]:
+            inp = spec["input"]
+            g = torch.Generator().manual_seed(batch)
+            entry["batches"][batch] = (
+                torch.randn(batch, inp["channels"], inp["height"], inp["width"], generator=g),
+                torch.randint(0, spec["classes"], (batch,), generator=g),
+            )
+        x, y = entry["batches"][batch]
+        loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
+        mode = req.get("mode", "train")
+        if mode == "train":
+            model.train(True)
+
+            def step():
+                opt.zero_grad(set_to_none=True)
+                loss = loss_fn(model(x), y)
+                loss.backward()
+                opt.step()
+                return loss.item()
+        elif mode == "infer":
+            model.train(False)
+
+            def step():
+                with torch.no_grad():
+                    return model(x)[0, 0].item()
+        else:
+            raise ValueError(f"unknown mode {mode!r}: must be train or infer")
+        if (mode, batch) not in entry["warm"]:  # first call: one untimed step (allocations, caches)
+            step()
+            entry["warm"].add((mode, batch))
+        seconds = float(req.get("seconds", 0.5))
+        min_ops = int(req.get("min_ops", 1))
+        steps = 0
+        w0, c0 = time.perf_counter(), time.process_time()
+        while True:
+            step()
+            steps += 1
+            if steps >= min_ops and time.perf_counter() - w0 >= seconds:
+                break
+        return {"operations": steps * batch, "wall": time.perf_counter() - w0, "cpu": time.process_time() - c0,
+                "steps": steps}
+
+    def serve(self):
+        for line in sys.stdin:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                req = json.loads(line)
+                op = req.get("op")
+                if op == "info":
+                    out = {"python": sys.version.split()[0], "torch": torch.__version__,
+                           "threads": torch.get_num_threads()}
+                elif op == "load":
+                    out = self.load(req)
+                elif op == "run":
+                    out = self.run(req)
+                elif op == "unload":
+                    self.models.pop(req.get("key"), None)
+                    out = {}
+                else:
+                    out = {"error": f"unknown op {op!r}"}
+            except Exception as e:  # report, keep serving
+                out = {"error": f"{type(e).__name__}: {e}"}
+            sys.stdout.write(json.dumps(out) + "\n")
+            sys.stdout.flush()
+
+
 def main():
+    if sys.argv[1:] in ([], ["--worker"]):
+        torch.set_num_threads(2)
+        Worker().serve()
+        return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("spec")
     ap.add_argument("--mode", choices=["params", "bench"], default="bench")
@@ -191,7 +299,8 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     model = RandWire(spec)
-    out = {"params": count_params(model), "torch": torch.__version__, "threads": torch.get_num_threads()}
+    out = {"params": count_params(model), "trainableParams": count_trainable(model), "torch": torch.__version__,
+           "threads": torch.get_num_threads()}
     if args.mode == "bench":
         out["batch"] = args.batch
         out.update(bench(model, spec, args.batch, args.steps, args.warmup))

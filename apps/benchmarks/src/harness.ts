@@ -16,8 +16,10 @@ export interface ExternalSample {
 export interface Variant {
   /** Short name, e.g. `typed-arrays`. */
   name: string;
-  /** Performs `iterations` operations (the harness times the call). */
+  /** Performs `iterations` iterations (the harness times the call). */
   run(iterations: number): void | Promise<void>;
+  /** Operations one iteration performs, e.g. the images of one training step (default 1). */
+  operationsPerIteration?: number;
 }
 
 /** The reference implementation a case is compared with. */
@@ -147,7 +149,8 @@ async function timeRun(variant: Variant, iterations: number): Promise<RateStats[
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  return { operations: iterations, wallSeconds, cpuSeconds, rate: iterations / wallSeconds };
+  const operations = iterations * (variant.operationsPerIteration ?? 1);
+  return { operations, wallSeconds, cpuSeconds, rate: operations / wallSeconds };
 }
 
 /** Warms a variant up and returns the iteration count that fills one sample. */

@@ -1,0 +1,114 @@
+// Training images/s (issue 6, item 1): forward + backward + SGD-momentum step of the repo's
+// training step (TrainStepper = train()'s step, checked bit-identical in its test) per tfjs
+// backend, against PyTorch CPU (2 threads) training the same spec, for configurations A and B.
+import type { NetworkSpec } from '@randwire/spec';
+import type { BackendName } from '@randwire/tfjs';
+import type { Benchmark, BenchmarkCase, BenchmarkContext, Variant } from '../harness';
+import {
+  BENCHMARK_BATCH,
+  backendLabel,
+  benchmarkBackends,
+  CONFIGURATIONS,
+  type Configuration,
+  configurationSpec,
+  fixedBatch,
+  specCost,
+  TorchReference,
+  torchOr,
+  useBackend,
+} from './training-configurations';
+import { TrainStepper } from './training-step';
+
+/** Learning rate of the timed steps (small: the loss stays finite over many steps). */
+const LR = 0.01;
+/** Batch of the reduced cases that include the slow tfjs cpu backend. */
+export const CPU_BATCH = 8;
+
+let torch: TorchReference | string = 'not started';
+const steppers: TrainStepper[] = [];
+
+/** A variant training `spec` with TrainStepper on `backend` at `batch` (built on first run). */
+export function trainingVariant(
+  backend: BackendName,
+  spec: NetworkSpec,
+  batch: number,
+  keep: TrainStepper[],
+): Variant {
+  const data = fixedBatch(spec, batch);
+  let stepper: TrainStepper | null = null;
+  return {
+    name: backend,
+    operationsPerIteration: batch,
+    async run(iterations: number) {
+      await useBackend(backend);
+      if (stepper == null) {
+        stepper = new TrainStepper(spec, { seed: 0 });
+        keep.push(stepper);
+      }
+      for (let i = 0; i < iterations; i++) stepper.step(data.images, data.labels, batch, LR);
+    },
+  };
+}
+
+export const training: Benchmark = {
+  name: 'training',
+  description:
+    'Training images/s (forward + backward + SGD-momentum step of train()’s step) per tfjs backend vs PyTorch CPU 2 threads, same spec.',
+  notes: [
+    'Configurations A = generateSpec({ preset: "mnist-small", seed: 0 }) and B = "cifar-small"; synthetic uint8 batches (seeded), normalized each step as train() does.',
+    'Step = normalizeImages → model.apply(training) in tf.variableGrads → label-smoothed (0.1) softmax cross-entropy → loss read back → SgdMomentum (0.9, weight decay 5e-5 on kernels), as @randwire/tfjs train() (TrainStepper, bit-identical weights in its test). Drop-edge off.',
+    'PyTorch: reference/torch_randwire.py builds the same spec (equal parameter count), torch.set_num_threads(2), OPENBLAS_NUM_THREADS=1, SGD momentum 0.9, weight decay 5e-5, label smoothing 0.1; timed inside Python.',
+    `The tfjs cpu backend is ~100× slower than wasm: it only runs in the reduced cases at batch ${CPU_BATCH} (3 samples, no warm-up beyond one step), next to wasm and PyTorch at the same batch.`,
+    'wasm under Node runs single-threaded (no SharedArrayBuffer workers); PyTorch uses 2 threads: compare cpu/wall columns.',
+  ],
+  async setup(ctx: BenchmarkContext): Promise<BenchmarkCase[]> {
+    torch = await TorchReference.start(ctx, 'training');
+    const backends = benchmarkBackends();
+    const labels: Record<string, string> = {};
+    for (const b of backends) labels[b] = backendLabel(await useBackend(b));
+    const fast = backends.filter((b) => b !== 'cpu');
+    const cases: BenchmarkCase[] = [];
+    const configs: Configuration[] = ctx.quick ? [CONFIGURATIONS[0]!] : [...CONFIGURATIONS];
+    for (const c of configs) {
+      const spec = configurationSpec(c);
+      const cost = specCost(spec);
+      if (typeof torch !== 'string') {
+        const counts = await torch.load(c.id, spec);
+        ctx.log(`training: ${c.id}: parameters tfjs-spec ${cost.params}, pytorch ${counts.params}`);
+      }
+      const params = (batch: number, names: string[]) => ({
+        configuration: c.id,
+        preset: c.preset,
+        batch,
+        backends: names.map((n) => labels[n]),
+        multiplyAddsPerImage: cost.multiplyAdds,
+        params: cost.params,
+      });
+      if (!ctx.quick) {
+        cases.push({
+          name: `${c.id} train batch ${BENCHMARK_BATCH}`,
+          params: params(BENCHMARK_BATCH, fast),
+          unit: 'img/s',
+          variants: fast.map((b) => trainingVariant(b, spec, BENCHMARK_BATCH, steppers)),
+          reference: torchOr(torch, c.id, 'train', BENCHMARK_BATCH),
+          settings: { warmupSeconds: 3, samples: 5, sampleSeconds: 2 },
+        });
+      }
+      const reduced = ctx.quick ? backends : ['cpu' as BackendName, ...fast];
+      cases.push({
+        name: `${c.id} train batch ${CPU_BATCH}${ctx.quick ? ' (quick)' : ' (cpu backend, reduced)'}`,
+        params: params(CPU_BATCH, reduced),
+        unit: 'img/s',
+        variants: reduced.map((b) => trainingVariant(b, spec, CPU_BATCH, steppers)),
+        reference: torchOr(torch, c.id, 'train', CPU_BATCH),
+        ...(ctx.quick ? {} : { settings: { warmupSeconds: 0, samples: 3, sampleSeconds: 0 } }),
+      });
+    }
+    return cases;
+  },
+  teardown() {
+    for (const s of steppers.splice(0)) s.dispose();
+    if (typeof torch !== 'string') torch.stop();
+    torch = 'not started';
+  },
+};
