@@ -475,6 +475,8 @@ export async function train(
           loss: acc.lossSum / acc.seen,
           acc: acc.correct / acc.seen,
         });
+        // Let the event loop run (signal handlers such as the CLI's SIGINT fire only there).
+        if (hooks.signal) await new Promise<void>((resolve) => setImmediate(resolve));
         if (hooks.signal?.aborted && pos.batch < stepsPerEpoch) {
           interrupted = true;
           break;
