@@ -74,6 +74,25 @@ describe('pnpm bench', () => {
     expect(a.err.join('\n')).toMatch(/unknown benchmark 'nope': must be one of graph-generation/);
     const b = io();
     expect(await main(['--frobnicate'], b.io)).toBe(2);
+    const d = io();
+    const dir = mkdtempSync(join(tmpdir(), 'randwire-bench-'));
+    try {
+      const args = [
+        '--quick',
+        '--no-reference',
+        '--only',
+        'graph-generation',
+        '--filter',
+        'ws n=32',
+        '--out',
+        dir,
+      ];
+      expect(await main([...args, '--json'], d.io)).toBe(0);
+      const [results] = JSON.parse(d.out.join('\n'));
+      expect(results.cases.map((x: { name: string }) => x.name)).toEqual(['ws n=32 k=4 p=0.75']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const c = io();
     expect(await main(['--list'], c.io)).toBe(0);
     expect(c.out.join('\n')).toMatch(/^graph-generation /);

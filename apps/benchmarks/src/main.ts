@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm bench [--only NAME[,NAME]] [--quick] [--out DIR] [--no-reference] [--list] [--json]`
+// `pnpm bench [--only NAME[,NAME]] [--quick] [--filter TEXT] [--out DIR] [--no-reference] [--list] [--json]`
 import { parseArgs } from 'node:util';
 import { benchmarks } from './benchmarks';
 import type { Benchmark } from './harness';
@@ -18,6 +18,7 @@ writes results/<name>.json (atomically).
 Options:
   --only NAME[,NAME]  run only these benchmarks (repeatable; see --list)
   --quick             a few seconds in total: short samples, small sizes (for tests and smoke runs)
+  --filter TEXT       only cases whose name contains TEXT (e.g. 'n=32')
   --out DIR           where to write <name>.json (default: ${DEFAULT_RESULTS_DIR})
   --no-reference      skip reference implementations (networkx, PyTorch ...)
   --list              list the benchmarks and exit
@@ -33,6 +34,7 @@ export async function main(argv: string[], io: MainIo, registry: Benchmark[] = b
       options: {
         only: { type: 'string', multiple: true },
         quick: { type: 'boolean' },
+        filter: { type: 'string' },
         out: { type: 'string' },
         'no-reference': { type: 'boolean' },
         list: { type: 'boolean' },
@@ -65,6 +67,7 @@ export async function main(argv: string[], io: MainIo, registry: Benchmark[] = b
   const outputs = await runBenchmarks(registry, {
     only,
     quick: Boolean(values['quick']),
+    ...(typeof values['filter'] === 'string' ? { filter: values['filter'] } : {}),
     reference: !values['no-reference'],
     ...(typeof values['out'] === 'string' ? { out: values['out'] } : {}),
     log: io.err,

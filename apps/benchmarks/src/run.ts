@@ -28,6 +28,8 @@ export interface RunOptions {
   /** Benchmark names to run (all when empty). */
   only?: string[];
   quick?: boolean;
+  /** Only cases whose name contains this text. */
+  filter?: string;
   /** Run reference implementations (default true). */
   reference?: boolean;
   /** Folder for `<name>.json` (default apps/benchmarks/results). */
@@ -69,7 +71,8 @@ export async function runBenchmarks(registry: Benchmark[], options: RunOptions =
     const cases: CaseResult[] = [];
     const t0 = Date.now();
     try {
-      const list = await benchmark.setup({ quick, reference, log });
+      const all = await benchmark.setup({ quick, reference, log });
+      const list = options.filter ? all.filter((c) => c.name.includes(options.filter!)) : all;
       const totalSamples = list.reduce((sum, c) => sum + (c.settings?.samples ?? settings.samples), 0);
       let done = 0;
       for (const [i, c] of list.entries()) {
