@@ -216,6 +216,29 @@ describe('buildModel', () => {
     );
   });
 
+  it('does not leak tensors in inference or training passes', () => {
+    const spec = tinySpec({ dropout: 0.5 });
+    const model = buildModel(spec, { seed: 8, dropEdgeRate: 0.5 });
+    const x = randomBatch(spec, 3, 41);
+    const labels = tf.oneHot(tf.tensor1d([0, 1, 2], 'int32'), 3);
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const step = (): void => {
+      const { value, grads } = tf.variableGrads(() => {
+        const [logits] = model.apply(x, { training: true }) as tf.Tensor[];
+        return tf.losses.softmaxCrossEntropy(labels, logits as tf.Tensor) as tf.Scalar;
+      }, vars);
+      value.dispose();
+      tf.dispose(grads);
+    };
+    step(); // warm-up (lazily created constants)
+    tf.dispose(model.predict(x));
+    const before = tf.memory().numTensors;
+    (trainingNoiseOf(model) as TrainingNoise).step = 1;
+    step();
+    tf.dispose(model.predict(x));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('shares one TrainingNoise across its drop-edge layers and can re-attach one', () => {
     const model = buildModel(fixture, { seed: 5, dropEdgeRate: 0.25 });
     const noise = trainingNoiseOf(model) as TrainingNoise;
