@@ -160,6 +160,18 @@ describe('buildModel', () => {
     }
   });
 
+  it('pools 3x3 with stride and same padding, average excluding the padding (spec contract)', () => {
+    const avg = tinySpec({ transform: 'avg-pool-conv-1x1', height: 8, width: 7 });
+    const pool = buildModel(avg).getLayer(nodeLayerNames(avg.stages[0]!, { id: 0 }).pool);
+    const y = pool.apply(tf.ones([1, 8, 7, 4])) as tf.Tensor;
+    expect(y.shape).toEqual([1, 4, 4, 4]);
+    expect(Array.from(y.dataSync()).every((v) => Math.abs(v - 1) < 1e-6)).toBe(true);
+    const max = tinySpec({ transform: 'max-pool-conv-1x1', height: 8, width: 7 });
+    const maxPool = buildModel(max).getLayer(nodeLayerNames(max.stages[0]!, { id: 0 }).pool);
+    const neg = maxPool.apply(tf.fill([1, 8, 7, 4], -3)) as tf.Tensor;
+    expect(Array.from(neg.dataSync()).every((v) => v === -3)).toBe(true); // padding is not a 0
+  });
+
   it('has an aggregation layer only at multi-input nodes', () => {
     const model = buildModel(fixture, { seed: 0 });
     for (const stage of fixture.stages) {
