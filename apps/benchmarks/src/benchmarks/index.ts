@@ -1,6 +1,7 @@
 // The benchmark registry: one entry per benchmark file, in the order `pnpm bench` runs them.
 import type { Benchmark } from '../harness';
 import { graphGeneration } from './graph-generation';
+import { onnxInference } from './onnx-inference';
 import { specGeneration } from './spec-generation';
 
-export const benchmarks: Benchmark[] = [graphGeneration, specGeneration];
+export const benchmarks: Benchmark[] = [graphGeneration, specGeneration, onnxInference];
