@@ -48,6 +48,26 @@ export const EXPORT_DEFAULTS = Object.freeze({
   ignoreExtraWeights: false,
 });
 
+/** The first opset of the default domain in which each emitted op exists with the
+ * semantics and attributes the exporter uses (multidirectional broadcasting for Mul/Sum/
+ * Mean, BatchNormalization without `spatial`, AveragePool `count_include_pad`). Exporting
+ * checks every node against it, so adding an op without an entry fails loudly. */
+export const OP_MIN_OPSET: Readonly<Record<string, number>> = Object.freeze({
+  Conv: 1,
+  Relu: 6,
+  BatchNormalization: 9,
+  MaxPool: 10,
+  AveragePool: 10,
+  Mul: 7,
+  Sum: 8,
+  Mean: 8,
+  Identity: 1,
+  GlobalAveragePool: 1,
+  Flatten: 9,
+  Gemm: 9,
+  Softmax: 1,
+});
+
 export const MIN_OPSET = 11;
 export const MAX_OPSET = 26;
 export const MIN_IR_VERSION = 7;
@@ -396,6 +416,14 @@ export function buildOnnxModel(
     },
     metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
   });
+  for (const n of g.nodes) {
+    const since = OP_MIN_OPSET[n.opType ?? ''];
+    if (since === undefined || since > opset) {
+      throw new ExportError(
+        `${where}: node '${n.name}' uses op ${n.opType}, which ${since === undefined ? 'has no entry in OP_MIN_OPSET' : `needs opset >= ${since}`} (exporting opset ${opset})`,
+      );
+    }
+  }
   const parameters = g.initializers.reduce(
     (a, t) => a + (t.dims ?? []).reduce<number>((b, d) => b * Number(d), 1),
     0,

@@ -12,6 +12,7 @@ export {
   MAX_OPSET,
   MIN_IR_VERSION,
   MIN_OPSET,
+  OP_MIN_OPSET,
 } from './export-onnx';
 export type { ExportRunDirResult } from './export-run-dir';
 export { exportRunDir, readRunSpec } from './export-run-dir';
