@@ -7,8 +7,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  CIFAR10_CLASS_NAMES,
   embeddedFashionMnist,
+  FASHION_MNIST_CLASS_NAMES,
   fitImage,
+  MNIST_CLASS_NAMES,
   readImageFile,
   SYNTHETIC_MAX_CLASSES,
   syntheticClassName,
@@ -100,19 +103,15 @@ function classNamesFor(runDir: string, spec: NetworkSpec): string[] {
   } catch {
     // no train-config.json: assume Fashion-MNIST-like names only for the embedded default
   }
-  try {
-    if (data === 'synthetic') {
-      return Array.from({ length: spec.classes }, (_, c) =>
-        c < SYNTHETIC_MAX_CLASSES ? syntheticClassName(c) : String(c),
-      );
-    }
-    if (data === 'embedded' || data.startsWith('fashion-mnist')) {
-      const names = embeddedFashionMnist('test').classNames;
-      if (names.length === spec.classes) return names;
-    }
-  } catch {
-    // fall through to numbered classes
-  }
+  let names: readonly string[] | null = null;
+  if (data === 'synthetic') {
+    names = Array.from({ length: spec.classes }, (_, c) =>
+      c < SYNTHETIC_MAX_CLASSES ? syntheticClassName(c) : String(c),
+    );
+  } else if (data === 'embedded' || data.startsWith('fashion-mnist')) names = FASHION_MNIST_CLASS_NAMES;
+  else if (data.startsWith('mnist=')) names = MNIST_CLASS_NAMES;
+  else if (data.startsWith('cifar10=')) names = CIFAR10_CLASS_NAMES;
+  if (names && names.length === spec.classes) return [...names];
   return Array.from({ length: spec.classes }, (_, c) => String(c));
 }
 

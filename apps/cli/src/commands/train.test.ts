@@ -93,6 +93,7 @@ describe('randwire train / eval / predict', () => {
       expect(pr.top[0].prob).toBeGreaterThanOrEqual(pr.top[1].prob);
     }
     expect(preds[1].top).toEqual(preds[2].top); // identical pixels, identical prediction
+    expect(preds[0].top[0].name).toMatch(/^(sine|square) \d+° /); // the synthetic set's class names
     const ph = await run(['predict', runDir, `${join(dir, 'imgs.idx.gz')}:5`]);
     expect(ph.code).toBe(2);
     expect(ph.stderr).toMatch(/^error: .*imgs\.idx\.gz/m);
