@@ -20,7 +20,8 @@ export interface RandomDag {
 
 /** Builds a RandomDag from index-space pairs (any order): each edge points from the smaller
  * index to the larger. Rejects self-loops and parallel edges. O(n + edges) plus a sort of each
- * node's list only when the pairs were not in (low, high) order. */
+ * node's list only when the pairs were not in (low, high) order. (Plain arrays throughout:
+ * allocating small typed arrays costs more than the work at n = 32.) */
 export function dagFromIndexPairs(
   n: number,
   pairs: ArrayLike<number>,
@@ -30,10 +31,8 @@ export function dagFromIndexPairs(
     throw new InvalidGraphError(`@randwire/dag/${where}: invalid node count (${n}): must be an integer >= 1`);
   }
   const count = pairs.length >> 1;
-  const lows = new Int32Array(count);
-  const highs = new Int32Array(count);
-  const inStart = new Int32Array(n + 1);
-  const outStart = new Int32Array(n + 1);
+  const inDegree: number[] = new Array(n).fill(0);
+  const outDegree: number[] = new Array(n).fill(0);
   for (let e = 0; e < count; e++) {
     const a = pairs[2 * e]!;
     const b = pairs[2 * e + 1]!;
@@ -44,75 +43,77 @@ export function dagFromIndexPairs(
       throw new InvalidGraphError(`@randwire/dag/${where}: self-loop at index ${a}: cannot be oriented`);
     const lo = a < b ? a : b;
     const hi = a < b ? b : a;
-    lows[e] = lo;
-    highs[e] = hi;
-    inStart[hi + 1]!++;
-    outStart[lo + 1]!++;
-  }
-  for (let i = 0; i < n; i++) {
-    inStart[i + 1] = inStart[i + 1]! + inStart[i]!;
-    outStart[i + 1] = outStart[i + 1]! + outStart[i]!;
-  }
-  const inFill = inStart.slice(0, n);
-  const outFill = outStart.slice(0, n);
-  const inList = new Int32Array(count);
-  const outList = new Int32Array(count);
-  for (let e = 0; e < count; e++) {
-    inList[inFill[highs[e]!]!++] = lows[e]!;
-    outList[outFill[lows[e]!]!++] = highs[e]!;
+    outDegree[lo] = outDegree[lo]! + 1;
+    inDegree[hi] = inDegree[hi]! + 1;
   }
   const predecessors: number[][] = new Array(n);
   const successors: number[][] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    predecessors[i] = new Array(inDegree[i]);
+    successors[i] = new Array(outDegree[i]);
+  }
+  inDegree.fill(0);
+  outDegree.fill(0);
+  for (let e = 0; e < count; e++) {
+    const a = pairs[2 * e]!;
+    const b = pairs[2 * e + 1]!;
+    const lo = a < b ? a : b;
+    const hi = a < b ? b : a;
+    const p = inDegree[hi]!;
+    const q = outDegree[lo]!;
+    predecessors[hi]![p] = lo;
+    successors[lo]![q] = hi;
+    inDegree[hi] = p + 1;
+    outDegree[lo] = q + 1;
+  }
   const sources: number[] = [];
   const sinks: number[] = [];
   for (let i = 0; i < n; i++) {
-    predecessors[i] = segment(inList, inStart[i]!, inStart[i + 1]!, where, i);
-    successors[i] = segment(outList, outStart[i]!, outStart[i + 1]!, where, i);
-    if (inStart[i] === inStart[i + 1]) sources.push(i);
-    if (outStart[i] === outStart[i + 1]) sinks.push(i);
+    const pred = predecessors[i]!;
+    const succ = successors[i]!;
+    sortList(pred, where, i);
+    sortList(succ, where, i);
+    if (pred.length === 0) sources.push(i);
+    if (succ.length === 0) sinks.push(i);
   }
   return { n, predecessors, successors, sources, sinks };
 }
 
-/** list[from..to) as an ascending number[]; parallel edges (equal entries) are rejected. */
-function segment(list: Int32Array, from: number, to: number, where: string, node: number): number[] {
+/** Sorts a node's list ascending in place (insertion sort when short); rejects duplicates. */
+function sortList(list: number[], where: string, node: number): void {
   let sorted = true;
-  for (let j = from + 1; j < to; j++) {
+  for (let j = 1; j < list.length; j++) {
     if (list[j]! <= list[j - 1]!) {
       sorted = false;
       break;
     }
   }
-  if (!sorted) {
-    if (to - from > 32) list.subarray(from, to).sort();
-    else {
-      for (let j = from + 1; j < to; j++) {
-        const x = list[j]!;
-        let k = j - 1;
-        while (k >= from && list[k]! > x) {
-          list[k + 1] = list[k]!;
-          k--;
-        }
-        list[k + 1] = x;
+  if (sorted) return;
+  if (list.length > 32) list.sort((x, y) => x - y);
+  else {
+    for (let j = 1; j < list.length; j++) {
+      const x = list[j]!;
+      let k = j - 1;
+      while (k >= 0 && list[k]! > x) {
+        list[k + 1] = list[k]!;
+        k--;
       }
-    }
-    for (let j = from + 1; j < to; j++) {
-      if (list[j] === list[j - 1]) {
-        throw new InvalidGraphError(
-          `@randwire/dag/${where}: parallel edges between indices ${Math.min(node, list[j]!)} and ${Math.max(node, list[j]!)}`,
-        );
-      }
+      list[k + 1] = x;
     }
   }
-  const out: number[] = new Array(to - from);
-  for (let j = from; j < to; j++) out[j - from] = list[j]!;
-  return out;
+  for (let j = 1; j < list.length; j++) {
+    if (list[j] === list[j - 1]) {
+      throw new InvalidGraphError(
+        `@randwire/dag/${where}: parallel edges between indices ${Math.min(node, list[j]!)} and ${Math.max(node, list[j]!)}`,
+      );
+    }
+  }
 }
 
 /** The fast path: a generator's typed-array output (`@randwire/graphs` `EdgeList`) to a DAG. */
 export function dagFromEdgeList(list: EdgeList): RandomDag {
   const { edges, index } = list;
-  const pairs = new Int32Array(edges.length);
+  const pairs: number[] = new Array(edges.length);
   for (let e = 0; e < edges.length; e++) pairs[e] = index[edges[e]!]!;
   return dagFromIndexPairs(list.n, pairs, 'dag-from-edge-list');
 }

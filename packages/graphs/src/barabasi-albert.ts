@@ -35,20 +35,19 @@ export function barabasiAlbertEdges(options: BarabasiAlbertOptions): EdgeList {
   }
   const rng = checkRng(WHERE, options.rng);
 
-  const edgeCount = m * (n - m);
-  const pairs = new Int32Array(2 * edgeCount);
-  const pool = new Int32Array(2 * edgeCount);
-  const chosenBy = new Int32Array(n).fill(-1);
-  const targets = new Int32Array(m);
-  let poolSize = 0;
-  let e = 0;
+  // Plain arrays: at n = 32 allocating typed arrays costs more than the work.
+  const pairs: number[] = [];
+  const pool: number[] = [];
+  const chosenBy: number[] = new Array(n).fill(-1);
+  const targets: number[] = new Array(m).fill(0);
   for (let t = m; t < n; t++) {
     if (t === m) {
       for (let j = 0; j < m; j++) targets[j] = j;
     } else {
       let found = 0;
+      const size = pool.length;
       while (found < m) {
-        const c = pool[randomIndex(rng, poolSize)]!;
+        const c = pool[randomIndex(rng, size)]!;
         if (chosenBy[c] === t) continue;
         chosenBy[c] = t;
         targets[found++] = c;
@@ -56,10 +55,8 @@ export function barabasiAlbertEdges(options: BarabasiAlbertOptions): EdgeList {
     }
     for (let j = 0; j < m; j++) {
       const c = targets[j]!;
-      pairs[e++] = c;
-      pairs[e++] = t;
-      pool[poolSize++] = c;
-      pool[poolSize++] = t;
+      pairs.push(c, t);
+      pool.push(c, t);
     }
   }
   const index = new Int32Array(n);

@@ -33,26 +33,33 @@ export interface GraphAttributes {
 /** A graphology graph class, e.g. `UndirectedGraph` (the default) or `Graph`. */
 export type GraphConstructor<G extends AbstractGraph = AbstractGraph> = new () => G;
 
-/** Sorts label pairs (u < v) by u then v and returns them (the same array when already
- * sorted). A stable counting sort by u: O(edges + n); pairs with equal u keep their order, and
- * are sorted by v only when they were not already. */
-export function sortEdgePairs(n: number, edges: Int32Array): Int32Array {
+/** Sorts label pairs (u < v) by u then v into an Int32Array (the input itself when it is an
+ * already sorted Int32Array). A stable counting sort by u, O(edges + n); pairs with equal u are
+ * then sorted by v only when they were not already. */
+export function sortEdgePairs(n: number, edges: ArrayLike<number>): Int32Array {
   const count = edges.length >> 1;
-  if (count < 2) return edges;
   let sorted = true;
   for (let e = 1; e < count && sorted; e++) {
     const du = edges[2 * e]! - edges[2 * e - 2]!;
     if (du < 0 || (du === 0 && edges[2 * e + 1]! <= edges[2 * e - 1]!)) sorted = false;
   }
-  if (sorted) return edges;
-  const start = new Int32Array(n + 1);
-  for (let e = 0; e < count; e++) start[edges[2 * e]! + 1]!++;
-  for (let u = 0; u < n; u++) start[u + 1] = start[u + 1]! + start[u]!;
-  const fill = start.slice(0, n);
-  const out = new Int32Array(edges.length);
+  if (sorted) return edges instanceof Int32Array ? edges : Int32Array.from(edges);
+  const fill: number[] = new Array(n).fill(0);
   for (let e = 0; e < count; e++) {
     const u = edges[2 * e]!;
-    const at = fill[u]!++;
+    fill[u] = fill[u]! + 1;
+  }
+  const start: number[] = new Array(n + 1);
+  start[0] = 0;
+  for (let u = 0; u < n; u++) {
+    start[u + 1] = start[u]! + fill[u]!;
+    fill[u] = start[u]!;
+  }
+  const out = new Int32Array(2 * count);
+  for (let e = 0; e < count; e++) {
+    const u = edges[2 * e]!;
+    const at = fill[u]!;
+    fill[u] = at + 1;
     out[2 * at] = u;
     out[2 * at + 1] = edges[2 * e + 1]!;
   }
@@ -66,22 +73,22 @@ export function sortEdgePairs(n: number, edges: Int32Array): Int32Array {
         break;
       }
     }
-    if (!inOrder) {
-      if (to - from <= 32) {
-        for (let e = from + 1; e < to; e++) {
-          const x = out[2 * e + 1]!;
-          let j = e - 1;
-          while (j >= from && out[2 * j + 1]! > x) {
-            out[2 * j + 3] = out[2 * j + 1]!;
-            j--;
-          }
-          out[2 * j + 3] = x;
+    if (inOrder) continue;
+    if (to - from <= 32) {
+      for (let e = from + 1; e < to; e++) {
+        const x = out[2 * e + 1]!;
+        let j = e - 1;
+        while (j >= from && out[2 * j + 1]! > x) {
+          out[2 * j + 3] = out[2 * j + 1]!;
+          j--;
         }
-      } else {
-        const vs = out.slice(2 * from, 2 * to).filter((_, i) => i % 2 === 1);
-        vs.sort();
-        for (let e = from; e < to; e++) out[2 * e + 1] = vs[e - from]!;
+        out[2 * j + 3] = x;
       }
+    } else {
+      const vs: number[] = [];
+      for (let e = from; e < to; e++) vs.push(out[2 * e + 1]!);
+      vs.sort((a, b) => a - b);
+      for (let e = from; e < to; e++) out[2 * e + 1] = vs[e - from]!;
     }
   }
   return out;

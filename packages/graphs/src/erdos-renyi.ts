@@ -45,8 +45,7 @@ export function erdosRenyiEdges(options: ErdosRenyiOptions): EdgeList {
       }
     }
   } else {
-    let buffer = new Int32Array(Math.max(16, 2 * Math.ceil(p * ((n * (n - 1)) / 2) * 1.1 + 16)));
-    let e = 0;
+    const buffer: number[] = [];
     const logq = Math.log1p(-p);
     const total = (n * (n - 1)) / 2;
     let position = -1;
@@ -61,15 +60,9 @@ export function erdosRenyiEdges(options: ErdosRenyiOptions): EdgeList {
         w -= v;
         v += 1;
       }
-      if (e + 2 > buffer.length) {
-        const grown = new Int32Array(buffer.length * 2);
-        grown.set(buffer);
-        buffer = grown;
-      }
-      buffer[e++] = w;
-      buffer[e++] = v;
+      buffer.push(w, v);
     }
-    edges = sortEdgePairs(n, buffer.slice(0, e));
+    edges = sortEdgePairs(n, buffer);
   }
 
   const index = new Int32Array(n);

@@ -2,7 +2,7 @@
 
 import type { UndirectedGraph } from 'graphology';
 import type { AbstractGraph } from 'graphology-types';
-import { type EdgeList, type GraphConstructor, sortEdgePairs, toGraphology } from './edge-list';
+import { type EdgeList, type GraphConstructor, toGraphology } from './edge-list';
 import { InvalidParameterError } from './errors';
 import { type Rng, randomIndex } from './rng';
 import { checkNodes, checkProbability, checkRng } from './validate';
@@ -62,19 +62,26 @@ export function wattsStrogatzEdges(options: WattsStrogatzOptions): EdgeList {
     }
   }
 
+  // Emit each node's larger neighbours in ascending order: sorted output, no extra arrays.
   const edges = new Int32Array(n * k);
   let e = 0;
   for (let u = 0; u < n; u++) {
+    const from = e;
     for (const v of adj[u]!) {
-      if (v > u) {
-        edges[e++] = u;
-        edges[e++] = v;
+      if (v <= u) continue;
+      edges[e] = u;
+      let j = e - 2;
+      while (j >= from && edges[j + 1]! > v) {
+        edges[j + 3] = edges[j + 1]!;
+        j -= 2;
       }
+      edges[j + 3] = v;
+      e += 2;
     }
   }
   const index = new Int32Array(n);
   for (let v = 0; v < n; v++) index[v] = v;
-  return { n, edges: sortEdgePairs(n, edges), index };
+  return { n, edges, index };
 }
 
 /** WS(K, P) as a graphology graph (default `UndirectedGraph`); node attribute `index`. */
