@@ -179,21 +179,26 @@ export async function measureCase(
   const samples: RateStats['samples'][] = c.variants.map(() => []);
   const ref = c.reference && 'sample' in c.reference ? c.reference : null;
   const refSamples: RateStats['samples'] = [];
+  let refFailure: string | null = null;
   for (let round = 0; round < settings.samples; round++) {
     for (let i = 0; i < c.variants.length; i++)
       samples[i]!.push(await timeRun(c.variants[i]!, iterations[i]!));
-    if (ref) {
-      const s = await ref.sample(settings.sampleSeconds);
-      refSamples.push({
-        operations: s.operations,
-        wallSeconds: s.wallSeconds,
-        cpuSeconds: s.cpuSeconds ?? null,
-        rate: s.operations / s.wallSeconds,
-      });
+    if (ref && refFailure === null) {
+      try {
+        const s = await ref.sample(settings.sampleSeconds);
+        refSamples.push({
+          operations: s.operations,
+          wallSeconds: s.wallSeconds,
+          cpuSeconds: s.cpuSeconds ?? null,
+          rate: s.operations / s.wallSeconds,
+        });
+      } catch (e) {
+        refFailure = `failed during sampling: ${(e as Error).message}`;
+      }
     }
     onSample?.(round + 1, settings.samples);
   }
-  const refStats = ref ? { name: ref.name, ...summarize(refSamples) } : null;
+  const refStats = ref && refFailure === null ? { name: ref.name, ...summarize(refSamples) } : null;
   const variants = c.variants.map((v, i) => {
     const stats = summarize(samples[i]!);
     return { name: v.name, ...stats, vsReference: refStats ? stats.median / refStats.median : null };
@@ -208,7 +213,13 @@ export async function measureCase(
     unit: c.unit,
     settings,
     variants,
-    reference: refStats ?? (c.reference && 'unavailable' in c.reference ? c.reference : null),
+    reference:
+      refStats ??
+      (ref && refFailure !== null
+        ? { name: ref.name, unavailable: refFailure }
+        : c.reference && 'unavailable' in c.reference
+          ? c.reference
+          : null),
     contention,
   };
 }
