@@ -86,3 +86,5 @@ export {
   TRAIN_DEFAULTS,
   train,
 } from './train';
+export type { TrainStepOptions, TrainStepResult } from './train-step';
+export { TRAIN_STEP_DEFAULTS, TrainStep } from './train-step';

@@ -25,11 +25,10 @@ import {
 } from './checkpoint';
 import { CheckpointError, TrainingDivergedError, TrainOptionsError } from './errors';
 import { type EvaluationResult, evaluate } from './evaluate';
-import { buildModel, trainingNoiseOf } from './model';
+import { buildModel } from './model';
 import { saveModelToDir } from './model-io';
 import { parameterVariables } from './model-parameters';
-import { normalizeImages } from './normalize';
-import { type NamedArray, SgdMomentum } from './optimizer';
+import type { NamedArray } from './optimizer';
 import { ProgressReporter } from './progress';
 import {
   prepareRunDir,
@@ -41,6 +40,7 @@ import {
   writeRunSpec,
 } from './run-dir';
 import { learningRateAt } from './schedule';
+import { TrainStep } from './train-step';
 
 /** Every hyper-parameter of a run (all JSON-safe; recorded in checkpoints). */
 export interface TrainOptions {
@@ -341,20 +341,13 @@ export async function train(
   const hash = specHash(spec);
 
   const model = buildModel(spec, { seed: o.seed, dropEdgeRate: o.dropEdge });
-  const noise = trainingNoiseOf(model);
-  const params = parameterVariables(model, spec);
-  const trainable = params.filter((p) => p.info.trainable);
-  const variableToParam = new Map(
-    trainable.map((p) => [(p.variable.read() as tf.Variable).name, p.info.name]),
-  );
-  const optimizer = new SgdMomentum(
-    trainable.map((p) => ({
-      name: p.info.name,
-      variable: p.variable.read() as tf.Variable,
-      decay: p.info.decay,
-    })),
-    { momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay },
-  );
+  const stepper = new TrainStep(model, spec, {
+    momentum: o.momentum,
+    nesterov: o.nesterov,
+    weightDecay: o.weightDecay,
+    labelSmoothing: o.labelSmoothing,
+  });
+  const optimizer = stepper.optimizer;
 
   let pos: TrainPosition = { epoch: 0, batch: 0, step: 0 };
   let acc: EpochAccumulator = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
@@ -432,34 +425,9 @@ export async function train(
         startBatch: pos.batch,
       });
       for (const batch of iter) {
-        if (noise) noise.step = pos.step;
         lr = learningRateAt(pos.step, schedule);
-        const x = normalizeImages(spec, batch.images, batch.size);
-        const labels = tf.tensor1d(batch.labels, 'int32');
-        const y = tf.oneHot(labels, spec.classes);
-        let correctT: tf.Scalar | null = null;
-        const { value, grads } = tf.variableGrads(
-          () => {
-            const out = model.apply(x, { training: true }) as tf.Tensor[];
-            const logits = out[0] as tf.Tensor2D;
-            correctT = tf.keep(
-              tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')) as tf.Scalar,
-            );
-            return tf.losses.softmaxCrossEntropy(y, logits, undefined, o.labelSmoothing) as tf.Scalar;
-          },
-          trainable.map((p) => p.variable.read() as tf.Variable),
-        );
-        const loss = (value.dataSync() as Float32Array)[0]!;
-        const correct = (correctT as tf.Scalar | null)?.dataSync()[0] ?? 0;
-        const named: Record<string, tf.Tensor> = {};
-        for (const [k, g] of Object.entries(grads)) named[variableToParam.get(k) ?? k] = g;
-        const finite = Number.isFinite(loss);
-        if (finite) optimizer.apply(named, lr);
-        tf.dispose(
-          [x, labels, y, value, correctT as tf.Scalar | null].filter((t): t is tf.Tensor => t !== null),
-        );
-        tf.dispose(Object.values(grads));
-        if (!finite) {
+        const { loss, correct, applied } = stepper.run(batch.images, batch.labels, batch.size, pos.step, lr);
+        if (!applied) {
           throw new TrainingDivergedError(
             `${WHERE}: the loss became ${loss} at epoch ${pos.epoch + 1}, batch ${pos.batch + 1}, step ${pos.step + 1} (lr ${lr.toPrecision(4)}): training stopped; ${lastCheckpoint ? `the last good checkpoint is kept: ${lastCheckpoint}` : 'no checkpoint was written yet'}; try a lower --lr or a warm-up`,
           );
@@ -527,6 +495,6 @@ export async function train(
     model.dispose();
     throw e;
   } finally {
-    optimizer.dispose();
+    stepper.dispose();
   }
 }
