@@ -3,5 +3,6 @@ import type { Benchmark } from '../harness';
 import { graphGeneration } from './graph-generation';
 import { onnxInference } from './onnx-inference';
 import { specGeneration } from './spec-generation';
+import { wasmKernels } from './wasm-kernels';
 
-export const benchmarks: Benchmark[] = [graphGeneration, specGeneration, onnxInference];
+export const benchmarks: Benchmark[] = [graphGeneration, specGeneration, wasmKernels, onnxInference];
