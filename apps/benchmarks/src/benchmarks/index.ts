@@ -1,8 +1,19 @@
 // The benchmark registry: one entry per benchmark file, in the order `pnpm bench` runs them.
 import type { Benchmark } from '../harness';
 import { graphGeneration } from './graph-generation';
+import { memory } from './memory';
 import { onnxInference } from './onnx-inference';
 import { specGeneration } from './spec-generation';
+import { training } from './training';
+import { trainingScaling } from './training-scaling';
 import { wasmKernels } from './wasm-kernels';
 
-export const benchmarks: Benchmark[] = [graphGeneration, specGeneration, wasmKernels, onnxInference];
+export const benchmarks: Benchmark[] = [
+  graphGeneration,
+  specGeneration,
+  training,
+  trainingScaling,
+  memory,
+  wasmKernels,
+  onnxInference,
+];

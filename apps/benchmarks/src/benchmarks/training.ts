@@ -21,8 +21,10 @@ import { TrainStepper } from './training-step';
 
 /** Learning rate of the timed steps (small: the loss stays finite over many steps). */
 const LR = 0.01;
-/** Batch of the reduced cases that include the slow tfjs cpu backend. */
-export const CPU_BATCH = 8;
+/** Batch of the reduced cases that include the slow tfjs cpu backend (A: 8, B: 2). */
+export const CPU_BATCH: Readonly<Record<Configuration['id'], number>> = Object.freeze({ A: 8, B: 2 });
+/** Batch of the --quick case (configuration A, wasm only). */
+export const QUICK_BATCH = 8;
 
 let torch: TorchReference | string = 'not started';
 const steppers: TrainStepper[] = [];
@@ -58,7 +60,7 @@ export const training: Benchmark = {
     'Configurations A = generateSpec({ preset: "mnist-small", seed: 0 }) and B = "cifar-small"; synthetic uint8 batches (seeded), normalized each step as train() does.',
     'Step = normalizeImages → model.apply(training) in tf.variableGrads → label-smoothed (0.1) softmax cross-entropy → loss read back → SgdMomentum (0.9, weight decay 5e-5 on kernels), as @randwire/tfjs train() (TrainStepper, bit-identical weights in its test). Drop-edge off.',
     'PyTorch: reference/torch_randwire.py builds the same spec (equal parameter count), torch.set_num_threads(2), OPENBLAS_NUM_THREADS=1, SGD momentum 0.9, weight decay 5e-5, label smoothing 0.1; timed inside Python.',
-    `The tfjs cpu backend is ~100× slower than wasm: it only runs in the reduced cases at batch ${CPU_BATCH} (3 samples, no warm-up beyond one step), next to wasm and PyTorch at the same batch.`,
+    `The tfjs cpu backend is ~100× slower than wasm: it only runs in reduced cases (batch ${CPU_BATCH.A} for A, ${CPU_BATCH.B} for B; 3 samples, one warm-up step), next to wasm and PyTorch at the same batch. --quick: configuration A, batch ${QUICK_BATCH}, no cpu backend.`,
     'wasm under Node runs single-threaded (no SharedArrayBuffer workers); PyTorch uses 2 threads: compare cpu/wall columns.',
   ],
   async setup(ctx: BenchmarkContext): Promise<BenchmarkCase[]> {
@@ -94,15 +96,26 @@ export const training: Benchmark = {
           settings: { warmupSeconds: 3, samples: 5, sampleSeconds: 2 },
         });
       }
-      const reduced = ctx.quick ? backends : ['cpu' as BackendName, ...fast];
-      cases.push({
-        name: `${c.id} train batch ${CPU_BATCH}${ctx.quick ? ' (quick)' : ' (cpu backend, reduced)'}`,
-        params: params(CPU_BATCH, reduced),
-        unit: 'img/s',
-        variants: reduced.map((b) => trainingVariant(b, spec, CPU_BATCH, steppers)),
-        reference: torchOr(torch, c.id, 'train', CPU_BATCH),
-        ...(ctx.quick ? {} : { settings: { warmupSeconds: 0, samples: 3, sampleSeconds: 0 } }),
-      });
+      if (ctx.quick) {
+        cases.push({
+          name: `${c.id} train batch ${QUICK_BATCH} (quick)`,
+          params: params(QUICK_BATCH, fast),
+          unit: 'img/s',
+          variants: fast.map((b) => trainingVariant(b, spec, QUICK_BATCH, steppers)),
+          reference: torchOr(torch, c.id, 'train', QUICK_BATCH),
+        });
+      } else if (backends.includes('cpu')) {
+        const batch = CPU_BATCH[c.id];
+        const reduced: BackendName[] = ['cpu', ...fast];
+        cases.push({
+          name: `${c.id} train batch ${batch} (cpu backend, reduced)`,
+          params: params(batch, reduced),
+          unit: 'img/s',
+          variants: reduced.map((b) => trainingVariant(b, spec, batch, steppers)),
+          reference: torchOr(torch, c.id, 'train', batch),
+          settings: { warmupSeconds: 0, samples: 3, sampleSeconds: 0 },
+        });
+      }
     }
     return cases;
   },

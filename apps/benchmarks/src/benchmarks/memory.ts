@@ -1,0 +1,200 @@
+// Peak memory of a training run and a tensor-leak check (issue 6, item 3): a fresh Node
+// process (memory-child.ts, so earlier benchmarks do not inflate its peak) builds
+// configuration B, runs a few TrainStepper steps at batch 64 on wasm, and reports its peak
+// RSS (process.resourceUsage().maxRSS), tf.memory() after every step and tf.profile's peak
+// bytes of one step. The timed case then runs leak-checked steps in this process: a step that
+// changes tf.memory().numTensors fails the benchmark.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateSpec, type PresetName } from '@randwire/spec';
+import type { BackendName } from '@randwire/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import type { Benchmark, BenchmarkCase, BenchmarkContext } from '../harness';
+import { backendLabel, benchmarkBackends, fixedBatch, specCost, useBackend } from './training-configurations';
+import { TrainStepper } from './training-step';
+
+export interface TrainingMemoryOptions {
+  preset: PresetName;
+  /** Overrides of the preset's N and C (e.g. for a small test). */
+  nodes?: number;
+  channels?: number;
+  batch: number;
+  steps: number;
+  backend: BackendName;
+}
+
+export interface TrainingMemoryResult {
+  options: TrainingMemoryOptions;
+  /** Resident set size (MiB) after the backend started, before the model was built. */
+  rssBeforeMiB: number;
+  /** After building the model and optimizer. */
+  rssAfterBuildMiB: number;
+  /** RSS at the end of the run. */
+  rssEndMiB: number;
+  /** Peak RSS of the whole process (MiB; includes Node and the wasm heap, which never shrinks). */
+  rssPeakMiB: number;
+  /** tf.memory() after each step. */
+  numTensors: number[];
+  numBytes: number[];
+  /** tf.profile peak bytes of tensors alive during one step (MiB). */
+  stepPeakTensorMiB: number;
+  /** Whether numTensors or numBytes changed between steps (after the first). */
+  leak: boolean;
+}
+
+const MiB = 1024 * 1024;
+const rss = () => process.memoryUsage().rss / MiB;
+
+/** Runs the steps in this process and measures (use a fresh process for a clean peak RSS). */
+export async function measureTrainingMemory(o: TrainingMemoryOptions): Promise<TrainingMemoryResult> {
+  await useBackend(o.backend);
+  const spec = generateSpec({
+    preset: o.preset,
+    seed: 0,
+    ...(o.nodes == null ? {} : { nodes: o.nodes }),
+    ...(o.channels == null ? {} : { channels: o.channels }),
+  });
+  const data = fixedBatch(spec, o.batch);
+  const rssBeforeMiB = rss();
+  const stepper = new TrainStepper(spec, { seed: 0 });
+  try {
+    const rssAfterBuildMiB = rss();
+    const numTensors: number[] = [];
+    const numBytes: number[] = [];
+    for (let i = 0; i < o.steps; i++) {
+      stepper.step(data.images, data.labels, o.batch, 0.01);
+      const m = tf.memory();
+      numTensors.push(m.numTensors);
+      numBytes.push(m.numBytes);
+    }
+    const profile = await tf.profile(() => {
+      stepper.step(data.images, data.labels, o.batch, 0.01);
+    });
+    const leak = numTensors.some((n) => n !== numTensors[0]) || numBytes.some((n) => n !== numBytes[0]);
+    return {
+      options: o,
+      rssBeforeMiB,
+      rssAfterBuildMiB,
+      rssEndMiB: rss(),
+      rssPeakMiB: process.resourceUsage().maxRSS / 1024,
+      numTensors,
+      numBytes,
+      stepPeakTensorMiB: profile.peakBytes / MiB,
+      leak,
+    };
+  } finally {
+    stepper.dispose();
+  }
+}
+
+/** The child script next to this file (present in dist/, not when running from src/). */
+export const MEMORY_CHILD = join(__dirname, 'memory-child.js');
+
+/** Runs measureTrainingMemory in a fresh Node process (memory-child.js). */
+export function measureTrainingMemoryInChild(o: TrainingMemoryOptions): Promise<TrainingMemoryResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MEMORY_CHILD, JSON.stringify(o)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      err = (err + c).slice(-2000);
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line) as TrainingMemoryResult);
+      else reject(new Error(`memory-child exited (${code}): ${err.trim().split('\n').pop() ?? ''}`));
+    });
+  });
+}
+
+const stepperList: TrainStepper[] = [];
+const notes = [
+  'Peak RSS: a fresh Node process (memory-child.js) runs steps+1 training steps (TrainStepper, synthetic batch) and reports process.resourceUsage().maxRSS; it includes Node itself (~60-100 MiB) and the wasm heap (grows, never shrinks).',
+  'numTensors/numBytes: tf.memory() after each step; leak = any change between steps. stepPeakTensorMiB: tf.profile peak bytes of one step (activations + gradients + weights + optimizer state).',
+  'The timed case runs the same steps in this process and throws if a step changes tf.memory().numTensors.',
+];
+
+function mib(x: number): string {
+  return `${x.toFixed(0)} MiB`;
+}
+
+export const memory: Benchmark = {
+  name: 'memory',
+  description:
+    'Peak RSS and tf.memory() of a configuration-B training run (wasm, batch 64, fresh process); tensor-leak check.',
+  notes,
+  async setup(ctx: BenchmarkContext): Promise<BenchmarkCase[]> {
+    const backend = benchmarkBackends().find((b) => b !== 'cpu') ?? 'cpu';
+    const o: TrainingMemoryOptions = ctx.quick
+      ? { preset: 'mnist-small', nodes: 8, channels: 16, batch: 8, steps: 3, backend }
+      : { preset: 'cifar-small', batch: 64, steps: 5, backend };
+    const child = existsSync(MEMORY_CHILD);
+    const r = child ? await measureTrainingMemoryInChild(o) : await measureTrainingMemory(o);
+    const line = `${o.preset}${o.nodes == null ? '' : ` N=${o.nodes} C=${o.channels}`} batch ${o.batch}, ${o.steps} steps on ${backend}${child ? ' (fresh process)' : ' (in this process: run from dist for a clean peak)'}: peak RSS ${mib(r.rssPeakMiB)} (before build ${mib(r.rssBeforeMiB)}, after build ${mib(r.rssAfterBuildMiB)}, end ${mib(r.rssEndMiB)}); tensors per step ${r.numTensors.join(', ')}; tf bytes ${mib(r.numBytes[0]! / 1048576)}; step peak ${mib(r.stepPeakTensorMiB)}; leak: ${r.leak ? 'YES' : 'no'}`;
+    notes.push(line);
+    ctx.log(`memory: ${line}`);
+    if (r.leak) throw new Error(`memory: tensors leak across training steps: ${r.numTensors.join(', ')}`);
+    const spec = generateSpec({
+      preset: o.preset,
+      seed: 0,
+      ...(o.nodes == null ? {} : { nodes: o.nodes }),
+      ...(o.channels == null ? {} : { channels: o.channels }),
+    });
+    const data = fixedBatch(spec, o.batch);
+    const label = backendLabel(await useBackend(backend));
+    let stepper: TrainStepper | null = null;
+    let tensors = -1;
+    return [
+      {
+        name: `${o.preset} batch ${o.batch} leak-checked steps`,
+        params: {
+          ...o,
+          backend: label,
+          multiplyAddsPerImage: specCost(spec).multiplyAdds,
+          params: specCost(spec).params,
+          freshProcess: child,
+          rssPeakMiB: r.rssPeakMiB,
+          rssBeforeMiB: r.rssBeforeMiB,
+          rssAfterBuildMiB: r.rssAfterBuildMiB,
+          rssEndMiB: r.rssEndMiB,
+          numTensors: r.numTensors,
+          numBytes: r.numBytes,
+          stepPeakTensorMiB: r.stepPeakTensorMiB,
+          leak: r.leak,
+        },
+        unit: 'img/s',
+        variants: [
+          {
+            name: backend,
+            operationsPerIteration: o.batch,
+            async run(iterations: number) {
+              await useBackend(backend);
+              if (stepper == null) {
+                stepper = new TrainStepper(spec, { seed: 0 });
+                stepperList.push(stepper);
+              }
+              for (let i = 0; i < iterations; i++) {
+                stepper.step(data.images, data.labels, o.batch, 0.01);
+                const n = tf.memory().numTensors;
+                if (tensors < 0) tensors = n;
+                else if (n !== tensors)
+                  throw new Error(`memory: a training step leaked ${n - tensors} tensors`);
+              }
+            },
+          },
+        ],
+        ...(ctx.quick ? {} : { settings: { warmupSeconds: 0, samples: 3, sampleSeconds: 0 } }),
+      },
+    ];
+  },
+  teardown() {
+    for (const s of stepperList.splice(0)) s.dispose();
+  },
+};
