@@ -34,12 +34,9 @@ export const batchNormGradient: tf.GradConfig = {
     }
     const { varianceEpsilon } = attrs as unknown as tf.FusedBatchNormAttrs;
     const channels = mean.shape[0] as number;
-    const rows = x.size / channels;
-    // Per-channel sums as [1, rows] · [rows, C] matmuls: wasm reduces leading axes by
-    // transposing first, a matmul reads the data once.
-    const ones = tf.ones([1, rows]);
-    const colSum = (t: tf.Tensor): tf.Tensor1D =>
-      tf.reshape(tf.matMul(ones, tf.reshape(t, [rows, channels])), [channels]);
+    // Per-channel sums (on wasm: one average pooling each, see reduce-leading-axes.ts).
+    const leading = x.shape.slice(0, -1).map((_, i) => i);
+    const colSum = (t: tf.Tensor): tf.Tensor1D => tf.reshape(tf.sum(t, leading), [channels]);
     const inv = tf.rsqrt(tf.add(variance, tf.scalar(varianceEpsilon)));
     const gain = scale == null ? inv : tf.mul(inv, scale);
     const xmm = tf.sub(x, mean);
