@@ -1,22 +1,33 @@
-// Inference images/s of one network: onnxruntime-node running @randwire/onnx's export
-// (graph optimization 'all', 1 and 2 intra-op threads) against @randwire/tfjs's model on the
-// wasm and cpu backends, and PyTorch (Debian's, CPU, 2 threads) building the same spec.
-import { join } from 'node:path';
+// Inference images/s of configurations A and B (issue 6): onnxruntime-node running
+// @randwire/onnx's export (graph optimization 'all', 1 and 2 intra-op threads) against
+// @randwire/tfjs's model on the wasm and cpu backends, and PyTorch eager (Debian's, CPU,
+// 2 threads) building the same spec.
 import { exportOnnx, OnnxSession, type WeightMap } from '@randwire/onnx';
 import { generateSpec, type NetworkSpec } from '@randwire/spec';
-import { buildModel, selectBackend } from '@randwire/tfjs';
+import { buildModel } from '@randwire/tfjs';
 import * as tf from '@tensorflow/tfjs';
-import type { Benchmark, BenchmarkCase, BenchmarkContext, Reference, Variant } from '../harness';
-import { PythonWorker, REFERENCE_DIR } from '../python-worker';
+import type { Benchmark, BenchmarkCase, BenchmarkContext, Variant } from '../harness';
+import {
+  backendLabel,
+  benchmarkBackends,
+  CONFIGURATIONS,
+  configurationSpec,
+  specCost,
+  TorchReference,
+  torchOr,
+  useBackend,
+} from './training-configurations';
 
-const BATCHES = [1, 32];
+const BATCHES = [1, 32, 64];
+const QUICK_BATCHES = [1, 32];
 const ORT_THREADS = [1, 2];
 
 const notes = [
   'One operation = one image; each iteration runs one batch (float32 input already normalized, NCHW for onnxruntime, NHWC for tfjs).',
   "onnxruntime-node 1.30, CPU provider, graphOptimizationLevel 'all', intraOpNumThreads as named (ort-t1, ort-t2), interOpNumThreads 1.",
   'tfjs 4.22: wasm (SIMD, no threads under Node) and cpu (plain JS; batch 1 only, batch 32 takes seconds per call).',
-  'Weights: buildModel(spec, { seed: 0 }) initial weights exported with exportOnnx; speed does not depend on the values.',
+  'Weights: buildModel(spec, { seed: 0 }) initial weights (one model per tfjs backend) exported with exportOnnx; speed does not depend on the values.',
+  'Full run: configurations A (mnist-small) and B (cifar-small), seed 0, batch 1, 32 and 64; --quick: a 6-node C=8 network at batch 1 and 32.',
   'Reference: PyTorch 1.13 (Debian), model built from the same spec (reference/torch_randwire.py), eval mode, no_grad, 2 threads.',
 ];
 
@@ -29,123 +40,114 @@ export function tfjsWeights(model: tf.LayersModel): WeightMap {
   );
 }
 
-let worker: PythonWorker | null = null;
+let torch: TorchReference | string = 'not started';
 const sessions: OnnxSession[] = [];
-let tfModel: tf.LayersModel | null = null;
+const tfModels: tf.LayersModel[] = [];
 
-function specFor(quick: boolean): NetworkSpec {
+/** --quick: one small network at batch 1 and 32; full: configurations A and B (training-configurations.ts) at batch 1, 32 and 64. */
+function specsFor(quick: boolean): Array<{ key: string; spec: NetworkSpec }> {
   return quick
-    ? generateSpec({ preset: 'mnist-small', seed: 0, nodes: 6, channels: 8, headChannels: 32 })
-    : generateSpec({ preset: 'mnist-small', seed: 0 });
+    ? [
+        {
+          key: 'quick',
+          spec: generateSpec({ preset: 'mnist-small', seed: 0, nodes: 6, channels: 8, headChannels: 32 }),
+        },
+      ]
+    : CONFIGURATIONS.map((c) => ({ key: c.id, spec: configurationSpec(c) }));
 }
 
 export const onnxInference: Benchmark = {
   name: 'onnx-inference',
   description:
-    'Inference images/s: onnxruntime-node (exported model) vs tfjs wasm/cpu vs PyTorch, batch 1 and 32.',
+    'Inference images/s of configurations A and B: onnxruntime-node (exported model) vs tfjs wasm/cpu vs PyTorch eager, batch 1, 32, 64.',
   notes,
   async setup(ctx: BenchmarkContext): Promise<BenchmarkCase[]> {
-    const spec = specFor(ctx.quick);
-    const info = await selectBackend('wasm');
-    const backends = ['wasm', 'cpu'].filter((b) => tf.engine().registryFactory[b] !== undefined);
-    ctx.log(`onnx-inference: spec ${spec.name}; tfjs backends ${backends.join(', ')} (wasm: ${info.reason})`);
-    tfModel = buildModel(spec, { seed: 0 });
-    const model = tfModel;
-    const bytes = exportOnnx(spec, tfjsWeights(model));
-    const { height, width, channels } = spec.input;
-    let reference: Reference | undefined;
-    if (ctx.reference) {
-      try {
-        const started = await PythonWorker.start(join(REFERENCE_DIR, 'torch_randwire.py'));
-        worker = started.worker;
-        await worker.request({ op: 'load', key: 'onnx-inference', spec, threads: 2 });
-      } catch (e) {
-        reference = {
-          name: 'pytorch',
-          unavailable: `PyTorch reference did not start: ${(e as Error).message}`,
-        };
-      }
-    } else {
-      reference = { name: 'pytorch', unavailable: 'skipped (--no-reference)' };
-    }
+    const specs = specsFor(ctx.quick);
+    const backends = benchmarkBackends().filter((b) => b === 'wasm' || b === 'cpu');
+    const labels: string[] = [];
+    for (const b of backends) labels.push(backendLabel(await useBackend(b)));
+    ctx.log(
+      `onnx-inference: specs ${specs.map((s) => s.spec.name).join(', ')}; tfjs backends ${labels.join(', ')}`,
+    );
+    torch = await TorchReference.start(ctx, 'onnx-inference');
     const cases: BenchmarkCase[] = [];
-    for (const batch of BATCHES) {
-      const values = new Float32Array(batch * height * width * channels);
-      for (let i = 0; i < values.length; i++) values[i] = Math.sin(i * 12.9898) * 1.5;
-      const variants: Variant[] = [];
-      for (const threads of ORT_THREADS) {
-        const session = await OnnxSession.create(bytes, {
-          batch,
-          threads,
-          graphOptimizationLevel: 'all',
-          executionProvider: 'cpu',
-        });
-        sessions.push(session);
-        const input = {
-          data: values,
-          shape: [batch, channels, height, width] as [number, number, number, number],
-        };
-        variants.push({
-          name: `ort-t${threads}`,
-          operationsPerIteration: batch,
-          async run(iterations) {
-            for (let i = 0; i < iterations; i++) await session.run(input);
-          },
-        });
-      }
+    for (const { key, spec } of specs) {
+      // One model per backend (same seed, same weights), so no variant pays for moving weights.
+      const models = new Map<string, tf.LayersModel>();
       for (const backend of backends) {
-        if (backend === 'cpu' && batch > 1) continue;
-        variants.push({
-          name: `tfjs-${backend}`,
-          operationsPerIteration: batch,
-          async run(iterations) {
-            if (tf.getBackend() !== backend) await tf.setBackend(backend);
-            for (let i = 0; i < iterations; i++) {
-              const x = tf.tensor4d(values, [batch, height, width, channels]);
-              const ys = model.predict(x) as tf.Tensor[];
-              await ys[0]!.data();
-              tf.dispose([x, ...ys]);
-            }
+        await useBackend(backend);
+        const m = buildModel(spec, { seed: 0 });
+        models.set(backend, m);
+        tfModels.push(m);
+      }
+      const bytes = exportOnnx(spec, tfjsWeights(models.get(backends[0]!)!));
+      if (typeof torch !== 'string') await torch.load(`onnx-inference-${key}`, spec);
+      const { height, width, channels } = spec.input;
+      for (const batch of ctx.quick ? QUICK_BATCHES : BATCHES) {
+        const values = new Float32Array(batch * height * width * channels);
+        for (let i = 0; i < values.length; i++) values[i] = Math.sin(i * 12.9898) * 1.5;
+        const variants: Variant[] = [];
+        for (const threads of ORT_THREADS) {
+          const session = await OnnxSession.create(bytes, {
+            batch,
+            threads,
+            graphOptimizationLevel: 'all',
+            executionProvider: 'cpu',
+          });
+          sessions.push(session);
+          const input = {
+            data: values,
+            shape: [batch, channels, height, width] as [number, number, number, number],
+          };
+          variants.push({
+            name: `ort-t${threads}`,
+            operationsPerIteration: batch,
+            async run(iterations) {
+              for (let i = 0; i < iterations; i++) await session.run(input);
+            },
+          });
+        }
+        for (const backend of backends) {
+          if (backend === 'cpu' && batch > 1) continue;
+          const model = models.get(backend)!;
+          variants.push({
+            name: `tfjs-${backend}`,
+            operationsPerIteration: batch,
+            async run(iterations) {
+              await useBackend(backend);
+              for (let i = 0; i < iterations; i++) {
+                const x = tf.tensor4d(values, [batch, height, width, channels]);
+                const ys = model.predict(x) as tf.Tensor[];
+                await ys[0]!.data();
+                tf.dispose([x, ...ys]);
+              }
+            },
+          });
+        }
+        const cost = specCost(spec);
+        cases.push({
+          name: `${ctx.quick ? spec.name : `${key} (${spec.name})`} batch ${batch}`,
+          params: {
+            spec: spec.name,
+            ...(ctx.quick ? {} : { configuration: key }),
+            batch,
+            input: [height, width, channels],
+            backends: labels,
+            multiplyAddsPerImage: cost.multiplyAdds,
+            params: cost.params,
           },
+          unit: 'img/s',
+          variants,
+          reference: torchOr(torch, `onnx-inference-${key}`, 'infer', batch),
         });
       }
-      const w = worker;
-      cases.push({
-        name: `${spec.name} batch ${batch}`,
-        params: { spec: spec.name, batch, input: [height, width, channels] },
-        unit: 'img/s',
-        variants,
-        reference:
-          reference ??
-          (w
-            ? {
-                name: 'pytorch',
-                async sample(seconds) {
-                  const r = await w.request({
-                    op: 'run',
-                    key: 'onnx-inference',
-                    mode: 'infer',
-                    batch,
-                    seconds,
-                    min_ops: 1,
-                  });
-                  return {
-                    operations: Number(r['operations']),
-                    wallSeconds: Number(r['wall']),
-                    cpuSeconds: Number(r['cpu']),
-                  };
-                },
-              }
-            : { name: 'pytorch', unavailable: 'not started' }),
-      });
     }
     return cases;
   },
   async teardown() {
     for (const s of sessions.splice(0)) await s.release();
-    tfModel?.dispose();
-    tfModel = null;
-    worker?.stop();
-    worker = null;
+    for (const m of tfModels.splice(0)) m.dispose();
+    if (typeof torch !== 'string') torch.stop();
+    torch = 'not started';
   },
 };
