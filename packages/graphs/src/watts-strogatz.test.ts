@@ -2,6 +2,7 @@ import { UndirectedGraph } from 'graphology';
 import { InvalidParameterError } from './errors';
 import { createRng } from './rng';
 import { checkEdgeList, pairsOf, thrown, variance } from './test-utils/edge-checks';
+import { wattsStrogatzReference } from './test-utils/watts-strogatz-reference';
 import { wattsStrogatz, wattsStrogatzEdges } from './watts-strogatz';
 
 describe('wattsStrogatzEdges', () => {
@@ -19,6 +20,23 @@ describe('wattsStrogatzEdges', () => {
           const list = wattsStrogatzEdges({ n, k, p, rng: createRng(seed) });
           checkEdgeList(list);
           expect(list.edges.length / 2).toBe((n * k) / 2);
+        }
+      }
+    }
+  });
+
+  it('matches a plain adjacency-set transcription of the definition, draw for draw', () => {
+    for (const [n, k] of [
+      [5, 4],
+      [12, 2],
+      [32, 4],
+      [40, 8],
+      [200, 6],
+    ] as const) {
+      for (const p of [0.1, 0.75, 1]) {
+        for (let seed = 0; seed < 20; seed++) {
+          const list = wattsStrogatzEdges({ n, k, p, rng: createRng(seed) });
+          expect(pairsOf(list)).toEqual(wattsStrogatzReference(n, k, p, createRng(seed)));
         }
       }
     }

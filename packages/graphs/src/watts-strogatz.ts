@@ -2,7 +2,7 @@
 
 import type { UndirectedGraph } from 'graphology';
 import type { AbstractGraph } from 'graphology-types';
-import { type EdgeList, type GraphConstructor, toGraphology } from './edge-list';
+import { type EdgeList, type GraphConstructor, sortEdgePairs, toGraphology } from './edge-list';
 import { InvalidParameterError } from './errors';
 import { type Rng, randomIndex } from './rng';
 import { checkNodes, checkProbability, checkRng } from './validate';
@@ -39,46 +39,39 @@ export function wattsStrogatzEdges(options: WattsStrogatzOptions): EdgeList {
   const rng = checkRng(WHERE, options.rng);
   const half = k / 2;
 
-  const adj: number[][] = new Array(n);
-  for (let v = 0; v < n; v++) {
-    const list: number[] = [];
-    for (let i = 1; i <= half; i++) list.push((v + i) % n, (v - i + n) % n);
-    adj[v] = list;
-  }
+  // Every edge is owned by one "slot" (v, i): the clockwise lattice edge (v, v+i) whose far end
+  // may move. So {v, w} is an edge iff a slot of v points to w or a slot of w points to v: an
+  // O(k) test with no adjacency lists. Plain arrays (typed-array allocation dominates n = 32).
+  const far: number[] = [];
+  for (let v = 0; v < n; v++) for (let i = 1; i <= half; i++) far.push((v + i) % n);
+  const degree: number[] = new Array(n).fill(k);
+  const linked = (v: number, w: number): boolean => {
+    for (let s = v * half, end = s + half; s < end; s++) if (far[s] === w) return true;
+    for (let s = w * half, end = s + half; s < end; s++) if (far[s] === v) return true;
+    return false;
+  };
   for (let i = 1; i <= half; i++) {
     for (let v = 0; v < n; v++) {
       if (!(rng() < p)) continue;
-      const nv = adj[v]!;
-      if (nv.length >= n - 1) continue;
+      if (degree[v]! >= n - 1) continue;
       let w = randomIndex(rng, n);
-      while (w === v || nv.includes(w)) w = randomIndex(rng, n);
-      const far = (v + i) % n;
-      nv[nv.indexOf(far)] = w;
-      const nf = adj[far]!;
-      const at = nf.indexOf(v);
-      nf[at] = nf[nf.length - 1]!;
-      nf.pop();
-      adj[w]!.push(v);
+      while (w === v || linked(v, w)) w = randomIndex(rng, n);
+      const slot = v * half + i - 1;
+      const old = far[slot]!;
+      far[slot] = w;
+      degree[old] = degree[old]! - 1;
+      degree[w] = degree[w]! + 1;
     }
   }
 
-  // Emit each node's larger neighbours in ascending order: sorted output, no extra arrays.
-  const edges = new Int32Array(n * k);
-  let e = 0;
-  for (let u = 0; u < n; u++) {
-    const from = e;
-    for (const v of adj[u]!) {
-      if (v <= u) continue;
-      edges[e] = u;
-      let j = e - 2;
-      while (j >= from && edges[j + 1]! > v) {
-        edges[j + 3] = edges[j + 1]!;
-        j -= 2;
-      }
-      edges[j + 3] = v;
-      e += 2;
-    }
+  const pairs: number[] = new Array(2 * far.length);
+  for (let s = 0; s < far.length; s++) {
+    const v = (s / half) | 0;
+    const w = far[s]!;
+    pairs[2 * s] = v < w ? v : w;
+    pairs[2 * s + 1] = v < w ? w : v;
   }
+  const edges = sortEdgePairs(n, pairs);
   const index = new Int32Array(n);
   for (let v = 0; v < n; v++) index[v] = v;
   return { n, edges, index };
