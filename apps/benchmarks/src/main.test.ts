@@ -1,3 +1,7 @@
+/**
+ * @jest-environment ../../packages/onnx/jest.environment.js
+ */
+// The environment shares typed arrays with onnxruntime-node's native outputs (onnx-inference).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +101,66 @@ describe('pnpm bench', () => {
     expect(await main(['--list'], c.io)).toBe(0);
     expect(c.out.join('\n')).toMatch(/^graph-generation /);
   });
+
+  it('--quick runs the training, scaling, memory and ONNX benchmarks with the documented shape', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'randwire-bench-'));
+    try {
+      const names = ['training', 'training-scaling', 'memory', 'onnx-inference'];
+      const cap = io();
+      expect(await main(['--quick', '--no-reference', '--only', names.join(','), '--out', dir], cap.io)).toBe(
+        0,
+      );
+      expect(readdirSync(dir).sort()).toEqual(names.map((n) => `${n}.json`).sort());
+      const read = (n: string) => JSON.parse(readFileSync(join(dir, `${n}.json`), 'utf8'));
+      for (const n of names) {
+        const r = read(n);
+        expect(r).toMatchObject({ format: 'randwire-benchmark', version: 1, benchmark: n, quick: true });
+        expect(r.cases.length).toBeGreaterThan(0);
+        for (const c of r.cases) {
+          expect(c.unit).toBe('img/s');
+          if (n === 'memory') expect(c.reference).toBeNull();
+          else
+            expect(c.reference).toEqual({
+              name: 'pytorch',
+              unavailable: expect.stringMatching(/--no-reference/),
+            });
+          for (const v of c.variants) {
+            expect(v.samples).toHaveLength(3);
+            // operations are images: a whole number of batches per sample
+            for (const s of v.samples) expect(s.operations % (c.params.batch as number)).toBe(0);
+            expect(v.min).toBeLessThanOrEqual(v.median);
+            expect(v.median).toBeLessThanOrEqual(v.max);
+          }
+        }
+      }
+      const training = read('training');
+      expect(training.cases.map((c: { name: string }) => c.name)).toEqual(['A train batch 8 (quick)']);
+      expect(training.cases[0].params).toMatchObject({
+        configuration: 'A',
+        preset: 'mnist-small',
+        batch: 8,
+        multiplyAddsPerImage: expect.any(Number),
+        params: expect.any(Number),
+      });
+      expect(training.cases[0].variants[0].name).toBe('wasm');
+      const scaling = read('training-scaling');
+      const macs = scaling.cases.map(
+        (c: { params: { multiplyAddsPerImage: number } }) => c.params.multiplyAddsPerImage,
+      );
+      expect(macs[1]).toBeGreaterThan(macs[0]); // more nodes, more work
+      const mem = read('memory').cases[0].params;
+      expect(mem.leak).toBe(false);
+      expect(mem.numTensors).toHaveLength(3);
+      expect(new Set(mem.numTensors).size).toBe(1);
+      expect(mem.rssPeakMiB).toBeGreaterThan(0);
+      const onnx = read('onnx-inference');
+      expect(onnx.cases[0].variants.map((v: { name: string }) => v.name)).toEqual(
+        expect.arrayContaining(['ort-t1', 'ort-t2', 'tfjs-wasm']),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
 
 describe('the networkx reference worker', () => {
