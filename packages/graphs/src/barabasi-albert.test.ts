@@ -1,6 +1,7 @@
 import { barabasiAlbert, barabasiAlbertEdges } from './barabasi-albert';
 import { InvalidParameterError } from './errors';
 import { createRng } from './rng';
+import { barabasiAlbertReference } from './test-utils/barabasi-albert-reference';
 import { checkEdgeList, pairsOf, thrown } from './test-utils/edge-checks';
 
 describe('barabasiAlbertEdges', () => {
@@ -17,6 +18,19 @@ describe('barabasiAlbertEdges', () => {
         const list = barabasiAlbertEdges({ n, m, rng: createRng(seed) });
         checkEdgeList(list);
         expect(list.edges.length / 2).toBe(m * (n - m));
+      }
+    }
+  });
+
+  it('matches a plain transcription of the definition, draw for draw (small and large n)', () => {
+    for (const [n, m, seeds] of [
+      [6, 5, 20],
+      [40, 3, 20],
+      [3000, 2, 2],
+    ] as const) {
+      for (let seed = 0; seed < seeds; seed++) {
+        const list = barabasiAlbertEdges({ n, m, rng: createRng(seed) });
+        expect(pairsOf(list)).toEqual(barabasiAlbertReference(n, m, createRng(seed)));
       }
     }
   });

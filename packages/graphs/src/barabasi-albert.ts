@@ -35,28 +35,31 @@ export function barabasiAlbertEdges(options: BarabasiAlbertOptions): EdgeList {
   }
   const rng = checkRng(WHERE, options.rng);
 
-  // Plain arrays: at n = 32 allocating typed arrays costs more than the work.
-  const pairs: number[] = [];
-  const pool: number[] = [];
-  const chosenBy: number[] = new Array(n).fill(-1);
-  const targets: number[] = new Array(m).fill(0);
+  // The edge list doubles as the degree-weighted pool: each node appears once per incident
+  // edge. Plain arrays for small n (allocating typed arrays costs more than the work at n = 32),
+  // preallocated typed arrays for large n.
+  const length = 2 * m * (n - m);
+  const large = n > 2048;
+  const pairs: Int32Array | number[] = large ? new Int32Array(length) : new Array<number>(length).fill(0);
+  const chosenBy: Int32Array | number[] = large ? new Int32Array(n).fill(-1) : new Array<number>(n).fill(-1);
+  const targets: number[] = new Array<number>(m).fill(0);
+  let size = 0;
   for (let t = m; t < n; t++) {
     if (t === m) {
       for (let j = 0; j < m; j++) targets[j] = j;
     } else {
       let found = 0;
-      const size = pool.length;
+      const before = size;
       while (found < m) {
-        const c = pool[randomIndex(rng, size)]!;
+        const c = pairs[randomIndex(rng, before)]!;
         if (chosenBy[c] === t) continue;
         chosenBy[c] = t;
         targets[found++] = c;
       }
     }
     for (let j = 0; j < m; j++) {
-      const c = targets[j]!;
-      pairs.push(c, t);
-      pool.push(c, t);
+      pairs[size++] = targets[j]!;
+      pairs[size++] = t;
     }
   }
   const index = new Int32Array(n);
