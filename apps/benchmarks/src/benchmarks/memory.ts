@@ -121,6 +121,9 @@ const notes = [
   'The timed case runs the same steps in this process and throws if a step changes tf.memory().numTensors.',
 ];
 
+/** Notes added by setup (measurements) go after these. */
+const BASE_NOTES = notes.length;
+
 function mib(x: number): string {
   return `${x.toFixed(0)} MiB`;
 }
@@ -131,6 +134,7 @@ export const memory: Benchmark = {
     'Peak RSS and tf.memory() of a configuration-B training run (wasm, batch 64, fresh process); tensor-leak check.',
   notes,
   async setup(ctx: BenchmarkContext): Promise<BenchmarkCase[]> {
+    notes.length = BASE_NOTES;
     const backend = benchmarkBackends().find((b) => b !== 'cpu') ?? 'cpu';
     const o: TrainingMemoryOptions = ctx.quick
       ? { preset: 'mnist-small', nodes: 8, channels: 16, batch: 8, steps: 3, backend }

@@ -17,6 +17,7 @@ import {
   torchOr,
   useBackend,
 } from './training-configurations';
+import { formatProfile, profileTrainingStep } from './training-profile';
 import { TrainStepper } from './training-step';
 
 /** Learning rate of the timed steps (small: the loss stays finite over many steps). */
@@ -25,6 +26,17 @@ const LR = 0.01;
 export const CPU_BATCH: Readonly<Record<Configuration['id'], number>> = Object.freeze({ A: 8, B: 2 });
 /** Batch of the --quick case (configuration A, wasm only). */
 export const QUICK_BATCH = 8;
+
+const notes: string[] = [
+  'Configurations A = generateSpec({ preset: "mnist-small", seed: 0 }) and B = "cifar-small"; synthetic uint8 batches (seeded), normalized each step as train() does.',
+  'Step = normalizeImages → model.apply(training) in tf.variableGrads → label-smoothed (0.1) softmax cross-entropy → loss read back → SgdMomentum (0.9, weight decay 5e-5 on kernels), as @randwire/tfjs train() (TrainStepper, bit-identical weights in its test). Drop-edge off.',
+  'PyTorch: reference/torch_randwire.py builds the same spec (equal parameter count), torch.set_num_threads(2), OPENBLAS_NUM_THREADS=1, SGD momentum 0.9, weight decay 5e-5, label smoothing 0.1; timed inside Python.',
+  `The tfjs cpu backend is ~100× slower than wasm: it only runs in reduced cases (batch ${CPU_BATCH.A} for A, ${CPU_BATCH.B} for B; 3 samples, one warm-up step), next to wasm and PyTorch at the same batch. --quick: configuration A, batch ${QUICK_BATCH}, no cpu backend.`,
+  'wasm under Node runs single-threaded (no SharedArrayBuffer workers); PyTorch uses 2 threads: compare cpu/wall columns.',
+];
+
+/** Notes added by setup (measurements) go after these. */
+const BASE_NOTES = notes.length;
 
 let torch: TorchReference | string = 'not started';
 const steppers: TrainStepper[] = [];
@@ -56,14 +68,9 @@ export const training: Benchmark = {
   name: 'training',
   description:
     'Training images/s (forward + backward + SGD-momentum step of train()’s step) per tfjs backend vs PyTorch CPU 2 threads, same spec.',
-  notes: [
-    'Configurations A = generateSpec({ preset: "mnist-small", seed: 0 }) and B = "cifar-small"; synthetic uint8 batches (seeded), normalized each step as train() does.',
-    'Step = normalizeImages → model.apply(training) in tf.variableGrads → label-smoothed (0.1) softmax cross-entropy → loss read back → SgdMomentum (0.9, weight decay 5e-5 on kernels), as @randwire/tfjs train() (TrainStepper, bit-identical weights in its test). Drop-edge off.',
-    'PyTorch: reference/torch_randwire.py builds the same spec (equal parameter count), torch.set_num_threads(2), OPENBLAS_NUM_THREADS=1, SGD momentum 0.9, weight decay 5e-5, label smoothing 0.1; timed inside Python.',
-    `The tfjs cpu backend is ~100× slower than wasm: it only runs in reduced cases (batch ${CPU_BATCH.A} for A, ${CPU_BATCH.B} for B; 3 samples, one warm-up step), next to wasm and PyTorch at the same batch. --quick: configuration A, batch ${QUICK_BATCH}, no cpu backend.`,
-    'wasm under Node runs single-threaded (no SharedArrayBuffer workers); PyTorch uses 2 threads: compare cpu/wall columns.',
-  ],
+  notes,
   async setup(ctx: BenchmarkContext): Promise<BenchmarkCase[]> {
+    notes.length = BASE_NOTES;
     torch = await TorchReference.start(ctx, 'training');
     const backends = benchmarkBackends();
     const labels: Record<string, string> = {};
@@ -95,6 +102,12 @@ export const training: Benchmark = {
           reference: torchOr(torch, c.id, 'train', BENCHMARK_BATCH),
           settings: { warmupSeconds: 3, samples: 5, sampleSeconds: 2 },
         });
+      }
+      if (!ctx.quick && fast.length > 0) {
+        await useBackend(fast[0]!);
+        const line = `profile of one ${c.id} step at batch ${BENCHMARK_BATCH} on ${labels[fast[0]!]} (tf.profile, kernel times summed by kernel): ${formatProfile(await profileTrainingStep(spec, BENCHMARK_BATCH))}`;
+        notes.push(line);
+        ctx.log(`training: ${line}`);
       }
       if (ctx.quick) {
         cases.push({
