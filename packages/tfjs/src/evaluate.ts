@@ -122,12 +122,12 @@ export function evaluate(
 export function formatConfusion(m: ClassificationMetrics): string {
   const names = m.perClass.map((c) => c.name);
   const w = Math.max(5, ...m.confusion.flat().map((v) => String(v).length));
-  const nameW = Math.max(10, ...names.map((n) => n.length));
+  const nameW = Math.max(11, ...names.map((n, i) => `${i} ${n}`.length));
   const header = `${'true \\ pred'.padEnd(nameW)} ${names.map((_, i) => String(i).padStart(w)).join(' ')}  ${'acc'.padStart(7)}`;
   const rows = m.confusion.map((row, i) => {
     const acc = m.perClass[i]!.accuracy;
     const accText = acc === null ? '-' : `${(acc * 100).toFixed(1)}%`;
-    return `${`${i} ${names[i]}`.slice(0, nameW).padEnd(nameW)} ${row.map((v) => String(v).padStart(w)).join(' ')}  ${accText.padStart(7)}`;
+    return `${`${i} ${names[i]}`.padEnd(nameW)} ${row.map((v) => String(v).padStart(w)).join(' ')}  ${accText.padStart(7)}`;
   });
   return [header, ...rows].join('\n');
 }
