@@ -3,12 +3,13 @@
 # generate -> inspect -> render -> train briefly on real Fashion-MNIST -> evaluate -> export ONNX
 # -> verify the export in onnxruntime against tfjs.
 # Usage: scripts/demo.sh [OUT_DIR]   (default runs/demo; re-running replaces its contents)
-# Environment: DEMO_LIMIT (training images, default 2000), DEMO_EPOCHS (default 1),
+# Environment: DEMO_LIMIT (training images, default 3000), DEMO_EPOCHS (default 1), DEMO_BATCH (default 32),
 #              DEMO_BACKEND (auto|wasm|cpu|node|node-gpu, default auto).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/demo}
-limit=${DEMO_LIMIT:-2000}
+limit=${DEMO_LIMIT:-3000}
+batch=${DEMO_BATCH:-32}
 epochs=${DEMO_EPOCHS:-1}
 backend=${DEMO_BACKEND:-auto}
 rw() { node apps/cli/dist/main.js "$@"; }
@@ -27,8 +28,8 @@ step "2/6 inspect: per-stage graph statistics and cost"
 rw inspect "$out/spec.json"
 rw render "$out/spec.json" -o "$out/spec.svg"
 
-step "3/6 train: $epochs epoch(s) on the first $limit images of the embedded Fashion-MNIST subset"
-rw train "$out/spec.json" --data embedded --epochs "$epochs" --limit "$limit" --backend "$backend" \
+step "3/6 train: $epochs epoch(s) on the first $limit images of the embedded Fashion-MNIST subset, batch $batch"
+rw train "$out/spec.json" --data embedded --epochs "$epochs" --limit "$limit" --batch-size "$batch" --backend "$backend" \
   --force -o "$out/run"
 
 step "4/6 evaluate on the embedded test set (1,000 images)"
