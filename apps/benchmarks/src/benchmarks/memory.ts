@@ -118,7 +118,7 @@ const stepperList: TrainStepper[] = [];
 const notes = [
   'Peak RSS: a fresh Node process (memory-child.js) runs steps+1 training steps (TrainStepper, synthetic batch) and reports process.resourceUsage().maxRSS; it includes Node itself (~60-100 MiB) and the wasm heap (grows, never shrinks).',
   'numTensors/numBytes: tf.memory() after each step; leak = any change between steps. stepPeakTensorMiB: tf.profile peak bytes of one step (activations + gradients + weights + optimizer state).',
-  'The timed case runs the same steps in this process and throws if a step changes tf.memory().numTensors.',
+  'The timed case runs steps at the smallest batch in this process and throws if a step changes tf.memory().numTensors.',
 ];
 
 /** Notes added by setup (measurements) go after these. */
@@ -135,16 +135,37 @@ export const memory: Benchmark = {
   notes,
   async setup(ctx: BenchmarkContext): Promise<BenchmarkCase[]> {
     notes.length = BASE_NOTES;
-    const backend = benchmarkBackends().find((b) => b !== 'cpu') ?? 'cpu';
-    const o: TrainingMemoryOptions = ctx.quick
-      ? { preset: 'mnist-small', nodes: 8, channels: 16, batch: 8, steps: 3, backend }
-      : { preset: 'cifar-small', batch: 64, steps: 5, backend };
+    const backend: BackendName = benchmarkBackends().find((b) => b !== 'cpu') ?? 'cpu';
+    const base: Omit<TrainingMemoryOptions, 'batch'> = ctx.quick
+      ? { preset: 'mnist-small' as PresetName, nodes: 8, channels: 16, steps: 3, backend }
+      : { preset: 'cifar-small' as PresetName, steps: 3, backend };
+    // Fresh processes from the largest batch down: batch 64 of configuration B does not fit
+    // wasm32's 4 GiB heap, and the failure is part of the result.
     const child = existsSync(MEMORY_CHILD);
-    const r = child ? await measureTrainingMemoryInChild(o) : await measureTrainingMemory(o);
-    const line = `${o.preset}${o.nodes == null ? '' : ` N=${o.nodes} C=${o.channels}`} batch ${o.batch}, ${o.steps} steps on ${backend}${child ? ' (fresh process)' : ' (in this process: run from dist for a clean peak)'}: peak RSS ${mib(r.rssPeakMiB)} (before build ${mib(r.rssBeforeMiB)}, after build ${mib(r.rssAfterBuildMiB)}, end ${mib(r.rssEndMiB)}); tensors per step ${r.numTensors.join(', ')}; tf bytes ${mib(r.numBytes[0]! / 1048576)}; step peak ${mib(r.stepPeakTensorMiB)}; leak: ${r.leak ? 'YES' : 'no'}`;
-    notes.push(line);
-    ctx.log(`memory: ${line}`);
-    if (r.leak) throw new Error(`memory: tensors leak across training steps: ${r.numTensors.join(', ')}`);
+    const tried = ctx.quick ? [8] : child ? [64, 32, 16] : [16];
+    const runs: Array<{ batch: number; error?: string; result?: TrainingMemoryResult }> = [];
+    for (const batch of tried) {
+      const o: TrainingMemoryOptions = { ...base, batch };
+      const where = `${o.preset}${o.nodes == null ? '' : ` N=${o.nodes} C=${o.channels}`} batch ${batch}, ${o.steps} steps on ${backend}${child ? ' (fresh process)' : ' (in this process: run from dist for a clean peak)'}`;
+      try {
+        const r = child ? await measureTrainingMemoryInChild(o) : await measureTrainingMemory(o);
+        runs.push({ batch, result: r });
+        const line = `${where}: peak RSS ${mib(r.rssPeakMiB)} (before build ${mib(r.rssBeforeMiB)}, after build ${mib(r.rssAfterBuildMiB)}, end ${mib(r.rssEndMiB)}); tensors after each step ${r.numTensors.join(', ')}; tf.memory ${mib(r.numBytes[0]! / 1048576)} between steps; step peak ${mib(r.stepPeakTensorMiB)}; leak: ${r.leak ? 'YES' : 'no'}`;
+        notes.push(line);
+        ctx.log(`memory: ${line}`);
+        if (r.leak) throw new Error(`memory: tensors leak across training steps: ${r.numTensors.join(', ')}`);
+      } catch (e) {
+        if (!child || (e as Error).message.startsWith('memory: tensors leak')) throw e;
+        const line = `${where}: FAILED: ${(e as Error).message}`;
+        runs.push({ batch, error: (e as Error).message });
+        notes.push(line);
+        ctx.log(`memory: ${line}`);
+      }
+    }
+    const o: TrainingMemoryOptions = { ...base, batch: tried[tried.length - 1]! };
+    const r = runs[runs.length - 1]!.result;
+    if (r == null)
+      throw new Error(`memory: no training run fitted in memory (${runs.map((x) => x.error).join('; ')})`);
     const spec = generateSpec({
       preset: o.preset,
       seed: 0,
@@ -172,6 +193,17 @@ export const memory: Benchmark = {
           numBytes: r.numBytes,
           stepPeakTensorMiB: r.stepPeakTensorMiB,
           leak: r.leak,
+          runs: runs.map((x) =>
+            x.result
+              ? {
+                  batch: x.batch,
+                  rssPeakMiB: x.result.rssPeakMiB,
+                  stepPeakTensorMiB: x.result.stepPeakTensorMiB,
+                  numTensors: x.result.numTensors,
+                  leak: x.result.leak,
+                }
+              : { batch: x.batch, error: x.error },
+          ),
         },
         unit: 'img/s',
         variants: [
