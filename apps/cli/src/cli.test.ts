@@ -1,12 +1,7 @@
-import { type Command, type CommandContext, numberOption, UserError } from './cli';
+import { type Command, numberOption, UserError } from './cli';
 import { commands } from './commands';
 import { main } from './main';
-
-function capture(): CommandContext & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), isTTY: false };
-}
+import { capture } from './test-utils/cli';
 
 describe('cli framework', () => {
   it('rejects an unknown command with a one-line message and exit code 2', async () => {

@@ -2,19 +2,23 @@
 // accuracy, loss, per-class accuracy and the confusion matrix.
 import { join } from 'node:path';
 import {
-  BACKEND_PREFERENCES,
-  type BackendPreference,
   type EvaluationResult,
   evaluate,
   formatConfusion,
   loadModelFromDir,
   RUN_FILES,
-  readRunConfig,
   readRunSpec,
-  selectBackend,
 } from '@randwire/tfjs';
+import { BACKEND_OPTION, backendOption, startBackend } from '../backend';
 import { type Command, choiceOption, numberOption } from '../cli';
-import { DATA_CHOICES, type DataChoice, describeBackend, loadDataSplit, pct } from './train';
+import {
+  DATA_CHOICES,
+  type DataChoice,
+  DEFAULT_DATA_CHOICE,
+  loadDataSplit,
+  readRunDataChoice,
+} from '../data';
+import { pct } from './train';
 
 const NAME = 'eval';
 
@@ -32,12 +36,7 @@ Examples:
     split: { type: 'string', arg: 'SPLIT', default: 'test', description: 'test or train' },
     limit: { type: 'string', arg: 'N', description: 'evaluate the first N examples only' },
     'batch-size': { type: 'string', arg: 'N', default: '256', description: 'batch size' },
-    backend: {
-      type: 'string',
-      arg: 'NAME',
-      default: 'auto',
-      description: `tfjs backend: ${BACKEND_PREFERENCES.join('|')}`,
-    },
+    backend: BACKEND_OPTION,
     json: { type: 'boolean', description: 'machine-readable result on stdout' },
   },
   positionals: [1, 1],
@@ -46,19 +45,9 @@ Examples:
     const split = choiceOption(NAME, 'split', values['split'], ['test', 'train'] as const)!;
     const limit = numberOption(NAME, 'limit', values['limit'], { integer: true, min: 1 }) ?? null;
     const batchSize = numberOption(NAME, 'batch-size', values['batch-size'], { integer: true, min: 1 })!;
-    const backendPref = choiceOption(
-      NAME,
-      'backend',
-      values['backend'],
-      BACKEND_PREFERENCES,
-    ) as BackendPreference;
+    const backendPref = backendOption(NAME, values['backend']);
     const spec = readRunSpec(runDir);
-    let stored: DataChoice = { data: 'embedded', limit: null, testLimit: null };
-    try {
-      stored = readRunConfig<{ dataChoice?: DataChoice }>(runDir).dataChoice ?? stored;
-    } catch {
-      // a run directory without train-config.json (e.g. a model saved by hand): defaults
-    }
+    const stored = readRunDataChoice(runDir) ?? DEFAULT_DATA_CHOICE;
     const given = values['data'] !== undefined;
     const choice: DataChoice = {
       data: given ? String(values['data']) : stored.data,
@@ -66,8 +55,7 @@ Examples:
       testLimit: limit ?? (given ? null : stored.testLimit),
     };
     const ds = loadDataSplit(NAME, choice, spec, split);
-    const backend = await selectBackend(backendPref);
-    ctx.err(describeBackend(backend));
+    const backend = await startBackend(backendPref, ctx);
     const model = await loadModelFromDir(join(runDir, RUN_FILES.model));
     let result: EvaluationResult;
     try {

@@ -1,25 +1,18 @@
 /**
  * @jest-environment ../../packages/onnx/jest.environment.js
  */
-// `randwire export` and `randwire verify` end to end on the tiny fixture spec (tfjs cpu).
+// `randwire export`, `randwire verify` and `randwire predict model.onnx` end to end on the
+// tiny fixture spec (tfjs cpu).
 // The environment shares typed arrays with onnxruntime-node's native outputs (see there).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NetworkSpec } from '@randwire/spec';
 import { buildModel, saveModelToDir } from '@randwire/tfjs';
-import type { CommandContext } from '../cli';
 import { main } from '../main';
+import { capture, runCli, TINY_SPEC_PATH } from '../test-utils/cli';
 
-function capture(): CommandContext & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), isTTY: false };
-}
-
-const spec = JSON.parse(
-  fs.readFileSync(path.join(__dirname, '../../../../packages/spec/fixtures/tiny.json'), 'utf8'),
-) as NetworkSpec;
+const spec = JSON.parse(fs.readFileSync(TINY_SPEC_PATH, 'utf8')) as NetworkSpec;
 let tmp: string;
 
 async function writeRun(dir: string, seed: number): Promise<void> {
@@ -94,5 +87,47 @@ describe('randwire export / verify', () => {
     const e3 = capture();
     expect(await main(['verify', path.join(tmp, 'tiny.onnx')], e3)).toBe(2);
     expect(e3.stderr.join('\n')).toMatch(/--against run\/ is required/);
+  });
+
+  it('predicts through an exported ONNX model as the run does through tfjs', async () => {
+    const run = path.join(tmp, 'run');
+    const out = path.join(tmp, 'predict.onnx');
+    expect(await main(['export', run, '-o', out], capture())).toBe(0);
+    // Two 12x12 grey images (resized to the model's 9x9 by fitImage), different patterns.
+    const images = [0, 1].map((k) => {
+      const file = path.join(tmp, `image-${k}.pgm`);
+      const pixels = Buffer.from(Array.from({ length: 144 }, (_, i) => ((i * (7 + 24 * k)) % 251) & 255));
+      fs.writeFileSync(file, Buffer.concat([Buffer.from('P5\n12 12\n255\n'), pixels]));
+      return file;
+    });
+    type Predictions = {
+      model?: string;
+      run?: string;
+      backend: string;
+      predictions: Array<{ input: string; top: Array<{ class: number; name: string; prob: number }> }>;
+    };
+    const viaTfjs = await runCli(['predict', run, ...images, '--top', '3', '--backend', 'cpu', '--json']);
+    expect(viaTfjs.code).toBe(0);
+    const viaOnnx = await runCli(['predict', out, ...images, '--top', '3', '--json']);
+    expect(viaOnnx.code).toBe(0);
+    const a = JSON.parse(viaTfjs.stdout) as Predictions;
+    const b = JSON.parse(viaOnnx.stdout) as Predictions;
+    expect(a.run).toBe(run);
+    expect(b).toMatchObject({ model: out, backend: 'onnxruntime' });
+    expect(b.predictions.map((p) => p.input)).toEqual(images);
+    b.predictions.forEach((p, i) => {
+      const ref = a.predictions[i]!;
+      expect(p.top.map((t) => t.class)).toEqual(ref.top.map((t) => t.class));
+      // no train-config.json beside the model: 3 classes of unknown data are named by number
+      expect(p.top.map((t) => t.name)).toEqual(p.top.map((t) => String(t.class)));
+      p.top.forEach((t, j) => {
+        expect(t.prob).toBeCloseTo(ref.top[j]!.prob, 4);
+      });
+      expect(p.top.reduce((s, t) => s + t.prob, 0)).toBeCloseTo(1, 4);
+    });
+    const human = await runCli(['predict', out, images[0]!, '--top', '1']);
+    expect(human.code).toBe(0);
+    expect(human.stdout.startsWith(`${images[0]}  `)).toBe(true);
+    expect(human.stdout).toMatch(/ [012] \(\d+\.\d%\)$/);
   });
 });

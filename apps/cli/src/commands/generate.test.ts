@@ -1,22 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandContext } from '../cli';
-import { main } from '../main';
-
-function capture(): CommandContext & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), isTTY: false };
-}
-
-async function run(args: string[]) {
-  const ctx = capture();
-  const code = await main(args, ctx);
-  return { code, stdout: ctx.stdout.join('\n'), stderr: ctx.stderr.join('\n') };
-}
-
 import { parseSpec } from '@randwire/spec';
+import { runCli } from '../test-utils/cli';
 import { parseStages, parseStem } from './generate';
 
 describe('randwire generate', () => {
@@ -27,20 +13,20 @@ describe('randwire generate', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes the canonical spec to stdout by default, the same for the same seed', async () => {
-    const a = await run(['generate', '--preset', 'mnist-small', '--seed', '0']);
+    const a = await runCli(['generate', '--preset', 'mnist-small', '--seed', '0']);
     expect(a.code).toBe(0);
     const spec = parseSpec(a.stdout);
     expect(spec.name).toBe('mnist-small-ws-seed0');
     expect(spec.provenance.seed).toBe(0);
-    expect((await run(['generate', '--preset', 'mnist-small', '--seed', '0', '-o', '-'])).stdout).toBe(
+    expect((await runCli(['generate', '--preset', 'mnist-small', '--seed', '0', '-o', '-'])).stdout).toBe(
       a.stdout,
     );
-    expect((await run(['generate', '--preset', 'mnist-small', '--seed', '1'])).stdout).not.toBe(a.stdout);
+    expect((await runCli(['generate', '--preset', 'mnist-small', '--seed', '1'])).stdout).not.toBe(a.stdout);
   });
 
   it('writes a file atomically and reports it, as JSON with --json', async () => {
     const file = join(dir, 'net.json');
-    const r = await run([
+    const r = await runCli([
       'generate',
       '--preset',
       'cifar-small',
@@ -66,7 +52,7 @@ describe('randwire generate', () => {
   });
 
   it('builds the general form from --input, --stem and --stages', async () => {
-    const r = await run([
+    const r = await runCli([
       'generate',
       '--input',
       '28x28x1',
@@ -99,7 +85,7 @@ describe('randwire generate', () => {
   });
 
   it('notes on stderr that a spec without --seed is not reproducible', async () => {
-    const r = await run(['generate', '--preset', 'mnist-small']);
+    const r = await runCli(['generate', '--preset', 'mnist-small']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/no --seed given/);
     expect(parseSpec(r.stdout).provenance.seed).toBeNull();
@@ -115,7 +101,7 @@ describe('randwire generate', () => {
       [['--input', '28x28x1', '--stages', '16'], /--stages entry '16'/],
       [[], /give --preset NAME, or --input/],
     ] as const) {
-      const r = await run(['generate', ...args, '-o', file]);
+      const r = await runCli(['generate', ...args, '-o', file]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(pattern);
       expect(r.stderr).not.toMatch(/\n\s+at /);

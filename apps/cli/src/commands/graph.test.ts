@@ -1,20 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandContext } from '../cli';
-import { main } from '../main';
+import { runCli } from '../test-utils/cli';
 
-function capture(): CommandContext & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), isTTY: false };
-}
-
-async function run(args: string[]) {
-  const ctx = capture();
-  const code = await main(['graph', ...args], ctx);
-  return { code, stdout: ctx.stdout.join('\n'), stderr: ctx.stderr.join('\n') };
-}
+const run = (args: string[]) => runCli(['graph', ...args]);
 
 const WS = ['--model', 'ws', '--nodes', '32', '--k', '4', '--p', '0.75'];
 

@@ -1,28 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandContext } from '../cli';
-import { main } from '../main';
-
-function capture(): CommandContext & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), isTTY: false };
-}
-
-async function run(args: string[]) {
-  const ctx = capture();
-  const code = await main(args, ctx);
-  return { code, stdout: ctx.stdout.join('\n'), stderr: ctx.stderr.join('\n') };
-}
+import { runCli, TINY_SPEC_PATH } from '../test-utils/cli';
 
 import { stdio } from './spec-io';
 
-const tiny = join(__dirname, '../../../../packages/spec/fixtures/tiny.json');
-
 describe('randwire inspect', () => {
   it('prints a per-stage table of the tiny fixture', async () => {
-    const r = await run(['inspect', tiny]);
+    const r = await runCli(['inspect', TINY_SPEC_PATH]);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines.find((l) => l.startsWith('stage'))).toMatch(
@@ -36,7 +21,7 @@ describe('randwire inspect', () => {
   });
 
   it('--json holds total params and multiplyAdds beside per-stage and per-layer figures', async () => {
-    const r = await run(['inspect', tiny, '--json']);
+    const r = await runCli(['inspect', TINY_SPEC_PATH, '--json']);
     const j = JSON.parse(r.stdout);
     expect(j.total).toMatchObject({ params: 2887, multiplyAdds: 31008 });
     expect(j.stages[0]).toMatchObject({
@@ -55,11 +40,11 @@ describe('randwire inspect', () => {
   });
 
   it('reads stdin for -, so generate | inspect - works', async () => {
-    const gen = await run(['generate', '--preset', 'small', '--seed', '0']);
+    const gen = await runCli(['generate', '--preset', 'small', '--seed', '0']);
     const original = stdio.readStdin;
     stdio.readStdin = () => gen.stdout;
     try {
-      const r = await run(['inspect', '-', '--json']);
+      const r = await runCli(['inspect', '-', '--json']);
       expect(r.code).toBe(0);
       const j = JSON.parse(r.stdout);
       expect(j.file).toBe('stdin');
@@ -73,12 +58,12 @@ describe('randwire inspect', () => {
   it('names the file when it is missing or invalid', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rw-inspect-'));
     try {
-      const missing = await run(['inspect', join(dir, 'nope.json')]);
+      const missing = await runCli(['inspect', join(dir, 'nope.json')]);
       expect(missing.code).toBe(2);
       expect(missing.stderr).toMatch(/cannot read '.*nope\.json': no such file/);
       const bad = join(dir, 'bad.json');
-      writeFileSync(bad, readFileSync(tiny, 'utf8').replace('"version": 1', '"version": 9'));
-      const r = await run(['inspect', bad]);
+      writeFileSync(bad, readFileSync(TINY_SPEC_PATH, 'utf8').replace('"version": 1', '"version": 9'));
+      const r = await runCli(['inspect', bad]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/invalid spec in .*bad\.json.*\n.*\/version: unsupported version/);
     } finally {

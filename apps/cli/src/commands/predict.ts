@@ -1,36 +1,20 @@
-// `randwire predict`: top-k classes of images under a run's model. Inputs:
+// `randwire predict`: top-k classes of images under a run's tfjs model or an exported ONNX
+// model (onnxruntime, via @randwire/onnx's predictOnnx). Inputs:
 //   FILE                                     one image: PNG, Netpbm, NumPy .npy (uint8) or IDX
 //                                            (@randwire/datasets' readImageFile; gzipped too)
 //   FILE:N[-M]                               images N..M of a multi-image file (IDX, 4-D .npy)
 //   embedded:N[-M] / embedded-train:N[-M]   images of the embedded Fashion-MNIST test/train set
 // Images are converted to the model's input shape (channels, bilinear resize) by fitImage.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  CIFAR10_CLASS_NAMES,
-  embeddedFashionMnist,
-  FASHION_MNIST_CLASS_NAMES,
-  fitImage,
-  MNIST_CLASS_NAMES,
-  readImageFile,
-  SYNTHETIC_MAX_CLASSES,
-  syntheticClassName,
-} from '@randwire/datasets';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { embeddedFashionMnist, fitImage, readImageFile } from '@randwire/datasets';
+import { predictOnnx, readOnnxMetadata } from '@randwire/onnx';
 import type { NetworkSpec } from '@randwire/spec';
-import {
-  BACKEND_PREFERENCES,
-  type BackendPreference,
-  loadModelFromDir,
-  normalizeImages,
-  RUN_FILES,
-  readRunConfig,
-  readRunSpec,
-  selectBackend,
-} from '@randwire/tfjs';
+import { loadModelFromDir, normalizeImages, RUN_FILES, readRunSpec } from '@randwire/tfjs';
 import * as tf from '@tensorflow/tfjs';
-import { type Command, choiceOption, numberOption, UserError } from '../cli';
-import type { DataChoice } from './train';
-import { describeBackend } from './train';
+import { BACKEND_OPTION, backendOption, startBackend } from '../backend';
+import { type Command, numberOption, UserError } from '../cli';
+import { classNamesFor, DEFAULT_DATA_CHOICE, readRunDataChoice } from '../data';
 
 const NAME = 'predict';
 
@@ -41,12 +25,18 @@ export interface PredictInput {
   pixels: Uint8Array;
 }
 
-function parseRange(text: string, arg: string, count: number): number[] {
+/** `N` or `N-M` → [N..M]; `count` bounds the indices when known. */
+function parseRange(text: string, arg: string, count: number | null): number[] {
   const m = /^(\d+)(?:-(\d+))?$/.exec(text);
   if (!m) throw new UserError(`randwire ${NAME}: invalid index '${text}' in '${arg}': must be N or N-M`);
   const a = Number(m[1]);
   const b = m[2] === undefined ? a : Number(m[2]);
-  if (b < a || b >= count) {
+  if (b < a) {
+    throw new UserError(
+      `randwire ${NAME}: invalid index range ${a}-${b} in '${arg}': must be N or N-M with N <= M`,
+    );
+  }
+  if (count != null && b >= count) {
     throw new UserError(`randwire ${NAME}: index range ${a}-${b} in '${arg}' is outside 0..${count - 1}`);
   }
   return Array.from({ length: b - a + 1 }, (_, i) => a + i);
@@ -80,46 +70,52 @@ export function readPredictInputs(arg: string, spec: NetworkSpec): PredictInput[
   const ranged = /^(.+):([0-9-]+)$/.exec(arg);
   if (ranged && existsSync(ranged[1]!)) {
     const file = ranged[1]!;
-    const m = /^(\d+)(?:-(\d+))?$/.exec(ranged[2]!);
-    if (!m)
-      throw new UserError(`randwire ${NAME}: invalid index '${ranged[2]}' in '${arg}': must be N or N-M`);
-    const a = Number(m[1]);
-    const b = m[2] === undefined ? a : Number(m[2]);
-    if (b < a)
-      throw new UserError(
-        `randwire ${NAME}: invalid index range ${a}-${b} in '${arg}': must be N or N-M with N <= M`,
-      );
-    return Array.from({ length: b - a + 1 }, (_, i) => fit(file, a + i, `${file}:${a + i}`));
+    return parseRange(ranged[2]!, arg, null).map((i) => fit(file, i, `${file}:${i}`));
   }
   throw new UserError(
     `randwire ${NAME}: no such file or input '${arg}': use an image file (PNG, PGM/PPM, .npy, IDX), FILE:N[-M] for multi-image files, or embedded:N[-M]`,
   );
 }
 
-function classNamesFor(runDir: string, spec: NetworkSpec): string[] {
-  let data = 'embedded';
-  try {
-    data = readRunConfig<{ dataChoice?: DataChoice }>(runDir).dataChoice?.data ?? data;
-  } catch {
-    // no train-config.json: assume Fashion-MNIST-like names only for the embedded default
-  }
-  let names: readonly string[] | null = null;
-  if (data === 'synthetic') {
-    names = Array.from({ length: spec.classes }, (_, c) =>
-      c < SYNTHETIC_MAX_CLASSES ? syntheticClassName(c) : String(c),
-    );
-  } else if (data === 'embedded' || data.startsWith('fashion-mnist')) names = FASHION_MNIST_CLASS_NAMES;
-  else if (data.startsWith('mnist=')) names = MNIST_CLASS_NAMES;
-  else if (data.startsWith('cifar10=')) names = CIFAR10_CLASS_NAMES;
-  if (names && names.length === spec.classes) return [...names];
-  return Array.from({ length: spec.classes }, (_, c) => String(c));
+/** Class names of the data the run (or the run holding an exported model) was trained on. */
+function runClassNames(runDir: string, spec: NetworkSpec): string[] {
+  return classNamesFor((readRunDataChoice(runDir) ?? DEFAULT_DATA_CHOICE).data, spec.classes);
 }
+
+interface Prediction {
+  input: string;
+  top: Array<{ class: number; name: string; prob: number }>;
+}
+
+/** Class probabilities (images x classes) of the run's tfjs model. */
+async function predictTfjs(runDir: string, spec: NetworkSpec, images: Uint8Array, count: number) {
+  const model = await loadModelFromDir(join(runDir, RUN_FILES.model));
+  try {
+    const t = tf.tidy(() => (model.predict(normalizeImages(spec, images, count)) as tf.Tensor[])[1]!);
+    const probs = Float32Array.from(t.dataSync() as Float32Array);
+    t.dispose();
+    return probs;
+  } finally {
+    model.dispose();
+  }
+}
+
+function topClasses(probs: ArrayLike<number>, top: number, names: readonly string[]): Prediction['top'] {
+  const order = Array.from(probs, (v, c) => [v, c] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  return order.slice(0, top).map(([prob, c]) => ({ class: c, name: names[c] ?? String(c), prob }));
+}
+
+const isOnnxFile = (path: string) => path.endsWith('.onnx') && existsSync(path) && statSync(path).isFile();
 
 export const predictCommand: Command = {
   name: NAME,
-  summary: "Top-k classes of images under a run's model",
-  usage: 'run/ INPUT... [--top K] [--json]',
-  details: `INPUT is one of:
+  summary: "Top-k classes of images under a run's model or an exported ONNX model",
+  usage: 'run/|model.onnx INPUT... [--top K] [--json]',
+  details: `The model is a run directory (tfjs, --backend) or an ONNX file written by
+\`randwire export\` (onnxruntime; normalized as its metadata says). Class names come from the
+run's data (for an ONNX file: the run directory holding it, if any).
+
+INPUT is one of:
   FILE                  one image: PNG, PGM/PPM, NumPy .npy (uint8) or IDX (gzipped or not);
                         converted to the model's input size and channels
   FILE:N[-M]            image(s) N..M of a multi-image file, e.g. t10k-images-idx3-ubyte.gz:0-9
@@ -127,61 +123,57 @@ export const predictCommand: Command = {
 
 Examples:
   randwire predict runs/mnist-small embedded:0-4
+  randwire predict runs/mnist-small/model.onnx embedded:0-4
   randwire predict runs/mnist-small /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz:7 --json`,
   options: {
     top: { type: 'string', arg: 'K', default: '3', description: 'classes listed per image' },
-    backend: {
-      type: 'string',
-      arg: 'NAME',
-      default: 'auto',
-      description: `tfjs backend: ${BACKEND_PREFERENCES.join('|')}`,
-    },
+    backend: { ...BACKEND_OPTION, description: `${BACKEND_OPTION.description} (run directories)` },
     json: { type: 'boolean', description: 'machine-readable result on stdout' },
   },
   positionals: [2, Infinity],
   async run(values, positionals, ctx) {
-    const [runDir, ...args] = positionals as [string, ...string[]];
-    const spec = readRunSpec(runDir);
+    const [modelArg, ...args] = positionals as [string, ...string[]];
+    const onnx = isOnnxFile(modelArg);
+    const spec = onnx ? readOnnxMetadata(modelArg).spec : readRunSpec(modelArg);
     const top = numberOption(NAME, 'top', values['top'], { integer: true, min: 1, max: spec.classes })!;
-    const backendPref = choiceOption(
-      NAME,
-      'backend',
-      values['backend'],
-      BACKEND_PREFERENCES,
-    ) as BackendPreference;
+    const backendPref = backendOption(NAME, values['backend']);
     const inputs = args.flatMap((a) => readPredictInputs(a, spec));
-    const names = classNamesFor(runDir, spec);
-    const backend = await selectBackend(backendPref);
-    ctx.err(describeBackend(backend));
-    const model = await loadModelFromDir(join(runDir, RUN_FILES.model));
-    const size = spec.input.height * spec.input.width * spec.input.channels;
+    const names = runClassNames(onnx ? dirname(modelArg) : modelArg, spec);
+    const { height, width, channels } = spec.input;
+    const size = height * width * channels;
     const all = new Uint8Array(inputs.length * size);
     inputs.forEach((inp, i) => {
       all.set(inp.pixels, i * size);
     });
-    let probs: Float32Array;
-    try {
-      const t = tf.tidy(() => (model.predict(normalizeImages(spec, all, inputs.length)) as tf.Tensor[])[1]!);
-      probs = Float32Array.from(t.dataSync() as Float32Array);
-      t.dispose();
-    } finally {
-      model.dispose();
-    }
-    const results = inputs.map((inp, i) => {
-      const p = Array.from(probs.subarray(i * spec.classes, (i + 1) * spec.classes));
-      const order = p.map((v, c) => [v, c] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-      return {
+    let runtime: string;
+    let results: Prediction[];
+    if (onnx) {
+      runtime = 'onnxruntime';
+      const r = await predictOnnx(
+        modelArg,
+        { images: all, count: inputs.length, height, width, channels },
+        { topK: top },
+      );
+      results = inputs.map((inp, i) => ({
         input: inp.label,
-        top: order.slice(0, top).map(([prob, c]) => ({ class: c, name: names[c] ?? String(c), prob })),
-      };
-    });
+        top: r.predictions[i]!.top.map((t) => ({
+          class: t.label,
+          name: names[t.label] ?? String(t.label),
+          prob: t.prob,
+        })),
+      }));
+    } else {
+      runtime = (await startBackend(backendPref, ctx)).name;
+      const probs = await predictTfjs(modelArg, spec, all, inputs.length);
+      results = inputs.map((inp, i) => ({
+        input: inp.label,
+        top: topClasses(probs.subarray(i * spec.classes, (i + 1) * spec.classes), top, names),
+      }));
+    }
     if (values['json'] === true) {
+      const source = onnx ? { model: modelArg } : { run: modelArg };
       ctx.out(
-        JSON.stringify(
-          { run: runDir, spec: spec.name, backend: backend.name, predictions: results },
-          null,
-          2,
-        ),
+        JSON.stringify({ ...source, spec: spec.name, backend: runtime, predictions: results }, null, 2),
       );
     } else {
       const w = Math.max(...results.map((r) => r.input.length));

@@ -2,18 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { CommandContext } from '../cli';
-import { main } from '../main';
-
-const TINY = join(__dirname, '../../../../packages/spec/fixtures/tiny.json');
-
-async function run(args: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const ctx: CommandContext = { out: (t) => stdout.push(t), err: (t) => stderr.push(t), isTTY: false };
-  const code = await main(args, ctx);
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
-}
+import { runCli, TINY_SPEC_PATH } from '../test-utils/cli';
 
 const QUICK = [
   '--data',
@@ -37,7 +26,18 @@ describe('randwire train / eval / predict', () => {
 
   it('trains into a run directory, evaluates it and predicts images (--json everywhere)', async () => {
     const runDir = join(dir, 'run');
-    const t = await run(['train', TINY, ...QUICK, '--epochs', '2', '--seed', '0', '-o', runDir, '--json']);
+    const t = await runCli([
+      'train',
+      TINY_SPEC_PATH,
+      ...QUICK,
+      '--epochs',
+      '2',
+      '--seed',
+      '0',
+      '-o',
+      runDir,
+      '--json',
+    ]);
     expect(t.code).toBe(0);
     const summary = JSON.parse(t.stdout);
     expect(summary).toMatchObject({ status: 'completed', position: { epoch: 2, batch: 0, step: 6 } });
@@ -56,14 +56,14 @@ describe('randwire train / eval / predict', () => {
     }
     expect(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
 
-    const e = await run(['eval', runDir, '--json', '--backend', 'wasm']);
+    const e = await runCli(['eval', runDir, '--json', '--backend', 'wasm']);
     expect(e.code).toBe(0);
     const ev = JSON.parse(e.stdout);
     expect(ev.count).toBe(24); // the run's --test-limit
     expect(ev.confusion).toHaveLength(3);
     expect(ev.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(24);
     expect(ev.accuracy).toBeCloseTo(summary.final.testAcc, 10);
-    const eh = await run(['eval', runDir, '--backend', 'wasm', '--limit', '12']);
+    const eh = await runCli(['eval', runDir, '--backend', 'wasm', '--limit', '12']);
     expect(eh.stdout).toMatch(/\(12 images\): accuracy [\d.]+%, loss [\d.]+/);
     expect(eh.stdout.split('\n').filter((l) => /^\d /.test(l))).toHaveLength(3);
 
@@ -76,7 +76,7 @@ describe('randwire train / eval / predict', () => {
     idx.writeUInt32BE(9, 8);
     idx.writeUInt32BE(9, 12);
     writeFileSync(join(dir, 'imgs.idx.gz'), gzipSync(idx));
-    const p = await run([
+    const p = await runCli([
       'predict',
       runDir,
       join(dir, 'x.pgm'),
@@ -94,21 +94,23 @@ describe('randwire train / eval / predict', () => {
     }
     expect(preds[1].top).toEqual(preds[2].top); // identical pixels, identical prediction
     expect(preds[0].top[0].name).toMatch(/^(sine|square) \d+° /); // the synthetic set's class names
-    const ph = await run(['predict', runDir, `${join(dir, 'imgs.idx.gz')}:5`]);
+    const ph = await runCli(['predict', runDir, `${join(dir, 'imgs.idx.gz')}:5`]);
     expect(ph.code).toBe(2);
     expect(ph.stderr).toMatch(/^error: .*imgs\.idx\.gz/m);
-    const pe = await run(['predict', runDir, join(dir, 'missing.png')]);
+    const pe = await runCli(['predict', runDir, join(dir, 'missing.png')]);
     expect(pe.stderr).toMatch(/no such file or input/);
   });
 
   it('refuses a non-empty run dir, changed options on resume and a corrupt checkpoint', async () => {
     const runDir = join(dir, 'run');
-    expect((await run(['train', TINY, ...QUICK, '--epochs', '1', '-o', runDir, '--json'])).code).toBe(0);
+    expect(
+      (await runCli(['train', TINY_SPEC_PATH, ...QUICK, '--epochs', '1', '-o', runDir, '--json'])).code,
+    ).toBe(0);
     const before = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8');
-    const again = await run(['train', TINY, ...QUICK, '--epochs', '1', '-o', runDir]);
+    const again = await runCli(['train', TINY_SPEC_PATH, ...QUICK, '--epochs', '1', '-o', runDir]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/^error: .*is not empty/m);
-    const changed = await run(['train', '--resume', '-o', runDir, '--lr', '0.5', '--backend', 'wasm']);
+    const changed = await runCli(['train', '--resume', '-o', runDir, '--lr', '0.5', '--backend', 'wasm']);
     expect(changed.code).toBe(2);
     expect(changed.stderr).toMatch(/option lr = 0\.5 differs/);
     const ckDir = join(runDir, 'checkpoints');
@@ -116,7 +118,7 @@ describe('randwire train / eval / predict', () => {
     const bytes = readFileSync(join(ckDir, ck!));
     bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
     writeFileSync(join(ckDir, ck!), bytes);
-    const corrupt = await run(['train', '--resume', '-o', runDir, '--backend', 'wasm']);
+    const corrupt = await runCli(['train', '--resume', '-o', runDir, '--backend', 'wasm']);
     expect(corrupt.code).toBe(2);
     expect(corrupt.stderr).toContain(`${join(ckDir, ck!)}: corrupt`);
     expect(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')).toBe(before);
@@ -124,17 +126,24 @@ describe('randwire train / eval / predict', () => {
 
   it('reports unreadable data and bad options as one-line errors without creating the run', async () => {
     const runDir = join(dir, 'run');
-    const missing = await run(['train', TINY, '--data', `fashion-mnist=${join(dir, 'nope')}`, '-o', runDir]);
+    const missing = await runCli([
+      'train',
+      TINY_SPEC_PATH,
+      '--data',
+      `fashion-mnist=${join(dir, 'nope')}`,
+      '-o',
+      runDir,
+    ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
     expect(missing.stderr).toContain(join(dir, 'nope'));
     expect(existsSync(runDir)).toBe(false);
-    const shape = await run(['train', TINY, '--data', 'embedded', '-o', runDir]);
+    const shape = await runCli(['train', TINY_SPEC_PATH, '--data', 'embedded', '-o', runDir]);
     expect(shape.stderr).toMatch(/28x28x1 images, spec 'tiny-handmade' expects 9x9x1/);
-    expect((await run(['train', TINY, '--epochs', '0', '-o', runDir])).stderr).toMatch(
+    expect((await runCli(['train', TINY_SPEC_PATH, '--epochs', '0', '-o', runDir])).stderr).toMatch(
       /invalid --epochs '0'/,
     );
-    expect((await run(['train', '-o', runDir])).stderr).toMatch(/expected a spec file/);
+    expect((await runCli(['train', '-o', runDir])).stderr).toMatch(/expected a spec file/);
     expect(existsSync(runDir)).toBe(false);
   });
 });

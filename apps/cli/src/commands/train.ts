@@ -2,90 +2,23 @@
 // (spec.json, model/, metrics.jsonl, train-config.json, checkpoints/), resumable; Ctrl-C saves
 // a checkpoint at the next step and exits (code 130).
 import { join } from 'node:path';
-import {
-  DEBIAN_FASHION_MNIST_DIR,
-  embeddedFashionMnist,
-  type ImageDataset,
-  limitDataset,
-  readCifar10,
-  readFashionMnist,
-  readMnist,
-  SYNTHETIC_MAX_CLASSES,
-  syntheticDataset,
-} from '@randwire/datasets';
+import { DEBIAN_FASHION_MNIST_DIR } from '@randwire/datasets';
 import type { NetworkSpec } from '@randwire/spec';
 import {
-  BACKEND_PREFERENCES,
-  type BackendInfo,
-  type BackendPreference,
   type EpochMetrics,
   RUN_FILES,
   readRunConfig,
   readRunSpec,
-  selectBackend,
   TRAIN_DEFAULTS,
   type TrainOptions,
   train,
 } from '@randwire/tfjs';
-import { type Command, type CommandContext, choiceOption, numberOption, UserError } from '../cli';
+import { BACKEND_OPTION, backendOption, startBackend } from '../backend';
+import { type Command, type CommandContext, numberOption, UserError } from '../cli';
+import { DATA_CHOICES, type DataChoice, DEFAULT_DATA_CHOICE, loadDataSplit } from '../data';
 import { loadSpecArg } from './spec-io';
 
 const NAME = 'train';
-
-/** How a run's data was chosen (recorded in train-config.json so eval and resume re-read it). */
-export interface DataChoice {
-  /** 'embedded' | 'synthetic' | 'fashion-mnist=DIR' | 'mnist=DIR' | 'cifar10=DIR'. */
-  data: string;
-  /** First N training examples (null = all). */
-  limit: number | null;
-  /** First N test examples (null = all). */
-  testLimit: number | null;
-}
-
-export const DATA_CHOICES = 'embedded, synthetic, fashion-mnist[=DIR], mnist=DIR or cifar10=DIR';
-
-/** Synthetic set sizes when no --limit / --test-limit is given. */
-export const SYNTHETIC_COUNTS = Object.freeze({ train: 2000, test: 500 });
-
-/** Reads one split of the data a `--data` value names, shaped for `spec`. */
-export function loadDataSplit(
-  command: string,
-  choice: DataChoice,
-  spec: NetworkSpec,
-  split: 'train' | 'test',
-): ImageDataset {
-  const c = choice.data;
-  const limit = split === 'train' ? choice.limit : choice.testLimit;
-  let ds: ImageDataset;
-  if (c === 'embedded') ds = embeddedFashionMnist(split);
-  else if (c === 'synthetic') {
-    const { height, width, channels } = spec.input;
-    ds = syntheticDataset({
-      count: limit ?? SYNTHETIC_COUNTS[split],
-      height,
-      width,
-      channels,
-      classes: Math.min(spec.classes, SYNTHETIC_MAX_CLASSES),
-      seed: split === 'train' ? 1 : 2,
-    });
-  } else if (c === 'fashion-mnist') ds = readFashionMnist(DEBIAN_FASHION_MNIST_DIR, split);
-  else if (c.startsWith('fashion-mnist=')) ds = readFashionMnist(c.slice('fashion-mnist='.length), split);
-  else if (c.startsWith('mnist=')) ds = readMnist(c.slice('mnist='.length), split);
-  else if (c.startsWith('cifar10=')) ds = readCifar10(c.slice('cifar10='.length), split);
-  else throw new UserError(`randwire ${command}: invalid --data '${c}': must be ${DATA_CHOICES}`);
-  const { height, width, channels } = spec.input;
-  if (ds.height !== height || ds.width !== width || ds.channels !== channels) {
-    throw new UserError(
-      `randwire ${command}: --data ${c} has ${ds.height}x${ds.width}x${ds.channels} images, spec '${spec.name}' expects ${height}x${width}x${channels} (choose a preset for this data, e.g. mnist-small or cifar-small)`,
-    );
-  }
-  if (ds.classes > spec.classes) {
-    throw new UserError(
-      `randwire ${command}: --data ${c} has ${ds.classes} classes, spec '${spec.name}' only ${spec.classes}`,
-    );
-  }
-  return limit == null ? ds : limitDataset(ds, limit);
-}
 
 /** Formats a fraction as a percentage ('-' for null). */
 export function pct(x: number | null | undefined): string {
@@ -95,10 +28,6 @@ export function pct(x: number | null | undefined): string {
 function epochLine(m: EpochMetrics, epochs: number): string {
   const test = m.testAcc == null ? '' : `  test loss ${m.testLoss?.toFixed(4)} acc ${pct(m.testAcc)}`;
   return `epoch ${m.epoch}/${epochs}  lr ${m.lr.toPrecision(3)}  train loss ${m.trainLoss.toFixed(4)} acc ${pct(m.trainAcc)}${test}  ${m.imagesPerSec.toFixed(1)} img/s  ${m.seconds.toFixed(1)} s`;
-}
-
-export function describeBackend(b: BackendInfo): string {
-  return `backend: ${b.name} (${b.package}${b.name === 'wasm' ? `, simd ${b.simd ? 'on' : 'off'}, ${b.threads} thread(s)` : ''}; ${b.reason})`;
 }
 
 /** Installs a SIGINT handler that aborts `ac` (first Ctrl-C) or exits at once (second). */
@@ -191,12 +120,7 @@ Examples:
       arg: 'N',
       description: `checkpoints kept, newest first, 0 = all (default: ${TRAIN_DEFAULTS.keepCheckpoints})`,
     },
-    backend: {
-      type: 'string',
-      arg: 'NAME',
-      default: 'auto',
-      description: `tfjs backend: ${BACKEND_PREFERENCES.join('|')}`,
-    },
+    backend: BACKEND_OPTION,
     limit: { type: 'string', arg: 'N', description: 'train on the first N examples (quick runs)' },
     'test-limit': { type: 'string', arg: 'N', description: 'evaluate on the first N test examples' },
     resume: { type: 'boolean', description: 'continue the interrupted run in -o DIR' },
@@ -219,12 +143,7 @@ Examples:
     if (resume && values['force'] === true) {
       throw new UserError(`randwire ${NAME}: --resume and --force exclude each other`);
     }
-    const backendPref = choiceOption(
-      NAME,
-      'backend',
-      values['backend'],
-      BACKEND_PREFERENCES,
-    ) as BackendPreference;
+    const backendPref = backendOption(NAME, values['backend']);
     const options: Partial<TrainOptions> = {};
     for (const [flag, key, range] of HYPER) {
       const v = numberOption(NAME, flag, values[flag], range);
@@ -253,7 +172,7 @@ Examples:
       }
       const config = readRunConfig<{ dataChoice?: DataChoice; options?: Partial<TrainOptions> }>(runDir);
       epochs = config.options?.epochs ?? epochs;
-      const stored = config.dataChoice ?? { data: 'embedded', limit: null, testLimit: null };
+      const stored = config.dataChoice ?? DEFAULT_DATA_CHOICE;
       choice = {
         data: values['data'] !== undefined ? String(values['data']) : stored.data,
         limit: limit ?? stored.limit,
@@ -262,13 +181,16 @@ Examples:
     } else {
       spec = loadSpecArg(NAME, specPath!);
       runDir = values['output'] !== undefined ? String(values['output']) : join('runs', spec.name);
-      choice = { data: values['data'] !== undefined ? String(values['data']) : 'embedded', limit, testLimit };
+      choice = {
+        data: values['data'] !== undefined ? String(values['data']) : DEFAULT_DATA_CHOICE.data,
+        limit,
+        testLimit,
+      };
     }
 
     const trainSet = loadDataSplit(NAME, choice, spec, 'train');
     const testSet = choice.testLimit === 0 ? null : loadDataSplit(NAME, choice, spec, 'test');
-    const backend = await selectBackend(backendPref);
-    ctx.err(describeBackend(backend));
+    const backend = await startBackend(backendPref, ctx);
     ctx.err(
       `${resume ? 'resuming' : 'training'} ${spec.name} on ${trainSet.source} (${trainSet.count} images${testSet ? `; test ${testSet.count}` : ''}) into ${runDir}`,
     );

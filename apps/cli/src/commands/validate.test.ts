@@ -1,22 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandContext } from '../cli';
-import { main } from '../main';
-
-function capture(): CommandContext & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), isTTY: false };
-}
-
-async function run(args: string[]) {
-  const ctx = capture();
-  const code = await main(args, ctx);
-  return { code, stdout: ctx.stdout.join('\n'), stderr: ctx.stderr.join('\n') };
-}
-
-const tiny = join(__dirname, '../../../../packages/spec/fixtures/tiny.json');
+import { runCli, TINY_SPEC_PATH } from '../test-utils/cli';
 
 describe('randwire validate', () => {
   let dir: string;
@@ -26,23 +11,23 @@ describe('randwire validate', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('exits 0 for a valid spec', async () => {
-    const r = await run(['validate', tiny]);
+    const r = await runCli(['validate', TINY_SPEC_PATH]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/tiny\.json: valid \(tiny-handmade\)/);
   });
 
   it('exits 2 listing every problem with pointer and value, also as JSON', async () => {
     const bad = join(dir, 'bad.json');
-    const spec = JSON.parse(readFileSync(tiny, 'utf8'));
+    const spec = JSON.parse(readFileSync(TINY_SPEC_PATH, 'utf8'));
     spec.head.inChannels = 8;
     spec.stages[0].nodes[3].inputs = [9];
     writeFileSync(bad, JSON.stringify(spec));
-    const r = await run(['validate', bad]);
+    const r = await runCli(['validate', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/invalid, \d+ problems/);
     expect(r.stderr).toMatch(/\/head\/inChannels: must equal \/stages\/1\/channels \(16\) \(got 8\)/);
     expect(r.stderr).toMatch(/\/stages\/0\/nodes\/3\/inputs\/0: edge from node 9/);
-    const j = await run(['validate', bad, '--json']);
+    const j = await runCli(['validate', bad, '--json']);
     expect(j.code).toBe(2);
     const report = JSON.parse(j.stdout);
     expect(report.ok).toBe(false);
@@ -54,7 +39,7 @@ describe('randwire validate', () => {
   it('reports text that is not JSON as a problem', async () => {
     const bad = join(dir, 'broken.json');
     writeFileSync(bad, '{ "format": ');
-    const r = await run(['validate', bad, '--json']);
+    const r = await runCli(['validate', bad, '--json']);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).problems[0].message).toMatch(/not JSON/);
   });

@@ -2,14 +2,7 @@
 // the same inputs (seeded random tensors and real dataset samples); report max absolute and
 // relative differences and top-1 agreement; exit 1 above the tolerance.
 import * as path from 'node:path';
-import {
-  embeddedFashionMnist,
-  type ImageDataset,
-  limitDataset,
-  readCifar10,
-  readFashionMnist,
-  syntheticDataset,
-} from '@randwire/datasets';
+import { type ImageDataset, limitDataset } from '@randwire/datasets';
 import {
   COMPARE_DEFAULTS,
   type Comparison,
@@ -21,15 +14,11 @@ import {
   readRunSpec,
 } from '@randwire/onnx';
 import { type NetworkSpec, OUTPUT_NAMES } from '@randwire/spec';
-import {
-  BACKEND_PREFERENCES,
-  type BackendPreference,
-  loadModelFromDir,
-  normalizedValues,
-  selectBackend,
-} from '@randwire/tfjs';
+import { type BackendPreference, loadModelFromDir, normalizedValues } from '@randwire/tfjs';
 import * as tf from '@tensorflow/tfjs';
-import { type Command, type CommandContext, choiceOption, numberOption, UserError } from '../cli';
+import { BACKEND_OPTION, backendOption, startBackend } from '../backend';
+import { type Command, type CommandContext, numberOption, UserError } from '../cli';
+import { DATA_CHOICES, openDataset } from '../data';
 
 const NAME = 'verify';
 
@@ -116,31 +105,13 @@ function loadData(
 ): ImageDataset | undefined {
   const { height, width, channels } = spec.input;
   const mnistLike = height === 28 && width === 28 && channels === 1;
-  const c = choice === 'auto' ? (mnistLike ? 'embedded' : 'synthetic') : choice;
-  let ds: ImageDataset;
-  if (c === 'none') return undefined;
-  if (c === 'embedded') ds = embeddedFashionMnist('test');
-  else if (c === 'synthetic') {
-    ds = syntheticDataset({
-      count: samples,
-      height,
-      width,
-      channels,
-      classes: Math.min(spec.classes, 10),
-      seed,
-    });
-  } else if (c.startsWith('fashion-mnist=')) ds = readFashionMnist(c.slice('fashion-mnist='.length), 'test');
-  else if (c.startsWith('cifar10=')) ds = readCifar10(c.slice('cifar10='.length), 'test');
-  else {
-    throw new UserError(
-      `randwire ${NAME}: invalid --data '${choice}': must be auto, embedded, synthetic, none, fashion-mnist=DIR or cifar10=DIR`,
-    );
-  }
-  if (ds.height !== height || ds.width !== width || ds.channels !== channels) {
-    throw new UserError(
-      `randwire ${NAME}: --data ${c} has ${ds.height}x${ds.width}x${ds.channels} images, the model expects ${height}x${width}x${channels}`,
-    );
-  }
+  const data = choice === 'auto' ? (mnistLike ? 'embedded' : 'synthetic') : choice;
+  if (data === 'none') return undefined;
+  const ds = openDataset(NAME, data, spec, 'test', {
+    count: samples,
+    seed,
+    choices: `auto, none, ${DATA_CHOICES}`,
+  });
   return limitDataset(ds, Math.min(samples, ds.count));
 }
 
@@ -200,8 +171,7 @@ export async function verifyOnnxAgainstRun(
       `randwire ${NAME}: '${modelPath}' was exported from spec '${info.spec.name}', which differs from ${path.join(runDir, 'spec.json')} ('${spec.name}')`,
     );
   }
-  const backend = await selectBackend(o.backend);
-  log(`tfjs backend: ${backend.name} (${backend.reason})`);
+  const backend = await startBackend(o.backend, { err: (line) => log(`tfjs ${line}`) });
   const model = await loadModelFromDir(path.join(runDir, 'model'));
   const session = await OnnxSession.create(modelPath, {
     batch: o.batch,
@@ -377,12 +347,7 @@ export const verifyCommand: Command = {
       default: String(VERIFY_DEFAULTS.seed),
       description: 'seed of the random inputs',
     },
-    backend: {
-      type: 'string',
-      arg: 'NAME',
-      default: VERIFY_DEFAULTS.backend,
-      description: `tfjs backend: ${BACKEND_PREFERENCES.join(', ')}`,
-    },
+    backend: BACKEND_OPTION,
     batch: {
       type: 'string',
       arg: 'N',
@@ -410,7 +375,7 @@ export const verifyCommand: Command = {
         random: numberOption(NAME, 'random', values['random'], { integer: true, min: 0 })!,
         tolerance: numberOption(NAME, 'tolerance', values['tolerance'], { min: 0 })!,
         seed: numberOption(NAME, 'seed', values['seed'], { integer: true, min: 0 })!,
-        backend: choiceOption(NAME, 'backend', values['backend'], BACKEND_PREFERENCES)!,
+        backend: backendOption(NAME, values['backend']),
         batch: numberOption(NAME, 'batch', values['batch'], { integer: true, min: 1 })!,
         threads: numberOption(NAME, 'threads', values['threads'], { integer: true, min: 0 })!,
       },
