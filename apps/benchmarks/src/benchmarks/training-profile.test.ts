@@ -29,13 +29,18 @@ describe('profileTrainingStep', () => {
     expect(new Set(names).size).toBe(names.length);
     for (let i = 1; i < p.kernels.length; i++)
       expect(p.kernels[i]!.ms).toBeLessThanOrEqual(p.kernels[i - 1]!.ms);
-    expect(p.kernels.reduce((a, k) => a + k.share, 0)).toBeCloseTo(1, 6);
-    expect(p.kernelMs).toBeCloseTo(
-      p.kernels.reduce((a, k) => a + k.ms, 0),
-      6,
-    );
+    // exclusive times: nothing counted twice, composed kernels include what they call
+    const exclusive = p.kernels.reduce((a, k) => a + k.ms, 0);
+    expect(exclusive).toBeCloseTo(p.kernelMs, 6);
+    expect(p.kernelMs).toBeLessThanOrEqual(p.stepMs);
+    expect(p.otherMs).toBeCloseTo(p.stepMs - p.kernelMs, 6);
+    for (const k of p.kernels) {
+      expect(k.ms).toBeGreaterThanOrEqual(0);
+      expect(k.inclusiveMs).toBeGreaterThanOrEqual(k.ms - 1e-9);
+      expect(k.share).toBeCloseTo(k.ms / p.stepMs, 9);
+    }
     expect(formatProfile(p, 2)).toMatch(
-      /^step \d+ ms, kernels \d+ ms: \w+ \d+% \(\d+ ms, \d+ calls\), \w+ \d+%/,
+      /^step \d+ ms: kernels \d+ ms, other JS \d+ ms; \w+ \d+% \(\d+ ms, \d+ calls\), \w+ \d+%/,
     );
   });
 });
