@@ -1,7 +1,7 @@
 // Saving and loading spec models in tfjs's standard file format without tfjs-node (whose
 // `file://` handler is unavailable here): `model.json` (modelTopology + weightsManifest
 // [{ paths: ['weights.bin'], weights: [{ name, shape, dtype }] }]) and `weights.bin`, both
-// written atomically (temp file in the same directory, then rename; weights first, so a
+// written atomically (run-dir's writeFileAtomic: temp file in the same directory, fsync, rename; weights first, so a
 // model.json on disk always points at complete weights). Weight names are the parameter
 // names (LayerVariable.originalName), whatever suffixes the engine gave the variables.
 import * as fs from 'node:fs';
@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerRandwireLayers } from './layers/register';
 import { ModelIoError } from './model-errors';
+import { writeFileAtomic } from './run-dir';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -21,18 +22,11 @@ export interface SaveModelResult {
   weightBytes: number;
 }
 
-/** Writes `data` to `file` atomically: a temp file beside it, then rename. */
-function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+/** run-dir's writeFileAtomic, its failures as ModelIoError naming the file. */
+function writeModelFile(file: string, data: string | Uint8Array): void {
   try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
+    writeFileAtomic(file, data);
   } catch (e) {
-    try {
-      fs.rmSync(tmp, { force: true });
-    } catch {
-      // nothing more to clean up
-    }
     throw new ModelIoError(`${WHERE}: cannot write ${file}: ${(e as Error).message}`, { cause: e });
   }
 }
@@ -74,8 +68,8 @@ export async function saveModelToDir(model: tf.LayersModel, dir: string): Promis
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const { modelJson, weights } = artifactsToFiles(artifacts);
-      writeFileAtomic(weightsPath, weights);
-      writeFileAtomic(modelJsonPath, JSON.stringify(modelJson));
+      writeModelFile(weightsPath, weights);
+      writeModelFile(modelJsonPath, JSON.stringify(modelJson));
       weightBytes = weights.byteLength;
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),

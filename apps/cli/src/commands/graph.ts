@@ -1,8 +1,5 @@
 // `randwire graph`: generate one seeded random graph and print its DAG (with the input and
 // output nodes) as graphology JSON, Graphviz DOT or GraphML.
-import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import {
   dagStatistics,
   GRAPH_FORMATS,
@@ -23,22 +20,12 @@ import {
   randomSeed,
 } from '@randwire/graphs';
 import { type Command, choiceOption, numberOption, UserError } from '../cli';
+import { writeFileAtomic } from './spec-io';
 
 const NAME = 'graph';
 
 /** Above this node count the statistics skip the O(n · edges) average shortest path. */
 const SHORTEST_PATH_LIMIT = 2000;
-
-function writeAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new UserError(`randwire ${NAME}: cannot write '${path}': ${(e as Error).message}`, { cause: e });
-  }
-}
 
 export const graphCommand: Command = {
   name: NAME,
@@ -124,7 +111,7 @@ export const graphCommand: Command = {
       statistics,
     };
     if (output !== undefined) {
-      writeAtomic(output, text);
+      writeFileAtomic(NAME, output, text);
       ctx.err(
         `wrote ${output}: ${model} ${JSON.stringify(params)} seed ${seed}, ${directed.order} nodes (incl. input/output), ${directed.size} edges, ${format}`,
       );

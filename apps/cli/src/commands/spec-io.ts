@@ -1,8 +1,7 @@
-// Reading specs (file or `-` for stdin) and writing outputs atomically, for the spec commands.
-import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// Reading specs (file or `-` for stdin) and writing outputs atomically, for the commands.
+import { readFileSync } from 'node:fs';
 import { type NetworkSpec, parseSpec } from '@randwire/spec';
+import { writeFileAtomic as writeFileAtomicOrThrow } from '@randwire/tfjs';
 import { UserError } from '../cli';
 
 /** Standard input, replaceable in tests. */
@@ -29,14 +28,12 @@ export function loadSpecArg(command: string, path: string): NetworkSpec {
   return parseSpec(readTextArg(command, path), path === '-' ? 'stdin' : path);
 }
 
-/** Writes a file atomically: a temporary file in the same directory, then a rename. */
+/** Writes a file atomically (@randwire/tfjs's writeFileAtomic: a temporary file in the same
+ * directory, then a rename); a failure is a UserError naming the file. */
 export function writeFileAtomic(command: string, path: string, data: string | Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
+    writeFileAtomicOrThrow(path, data);
   } catch (e) {
-    rmSync(tmp, { force: true });
     throw new UserError(`randwire ${command}: cannot write '${path}': ${(e as Error).message}`, { cause: e });
   }
 }
