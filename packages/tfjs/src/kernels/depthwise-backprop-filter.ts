@@ -19,6 +19,8 @@ import * as tf from '@tensorflow/tfjs';
 import { KernelError } from '../errors';
 import { runComposite } from './composite';
 import { type ConvPad, convGeometry } from './conv-geometry';
+import { depthwiseFilterGradLoop } from './depthwise-filter-loop';
+import { asWasmMemory, simdFilterRowKernel } from './depthwise-filter-simd';
 import { padCrop } from './pad-crop';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropFilter';
@@ -48,6 +50,18 @@ export function depthwiseConv2dBackpropFilter(
   });
 }
 
+/** The slice of tfjs-backend-wasm's BackendWasm the direct kernel uses. */
+interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): tf.TypedArray;
+  wasm?: { asm?: { memory?: unknown } };
+}
+
+function isWasmHeapBackend(backend: unknown): backend is WasmHeapBackend {
+  const b = backend as Partial<WasmHeapBackend> | null;
+  return typeof b?.makeOutput === 'function' && typeof b.typedArrayFromHeap === 'function';
+}
+
 export const depthwiseConv2dBackpropFilterWasm: tf.KernelConfig = {
   kernelName: tf.DepthwiseConv2dNativeBackpropFilter,
   backendName: 'wasm',
@@ -56,6 +70,27 @@ export const depthwiseConv2dBackpropFilterWasm: tf.KernelConfig = {
     const a = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
     if (x == null || dy == null) {
       throw new KernelError(`@randwire/tfjs/kernels/${KERNEL}: missing input x or dy`);
+    }
+    if (isWasmHeapBackend(backend) && x.dtype === 'float32' && dy.dtype === 'float32') {
+      const g = convGeometry(
+        KERNEL,
+        x.shape,
+        a.filterShape,
+        a.strides,
+        a.dilations,
+        a.pad,
+        a.dimRoundingMode,
+        true,
+      );
+      // Allocate first: a malloc may grow the heap, which detaches earlier views of it.
+      const out = backend.makeOutput([...a.filterShape], 'float32');
+      const xs = backend.typedArrayFromHeap(x) as Float32Array;
+      const dys = backend.typedArrayFromHeap(dy) as Float32Array;
+      const outs = backend.typedArrayFromHeap(out) as Float32Array;
+      const memory = asWasmMemory(backend.wasm?.asm?.memory);
+      const simd = memory == null ? null : simdFilterRowKernel(memory, outs, xs, dys);
+      depthwiseFilterGradLoop(xs, dys, outs, g, a.filterShape[3], simd ?? undefined);
+      return out;
     }
     return runComposite(backend, [x, dy], ([xt, dyt]) =>
       depthwiseConv2dBackpropFilter(
