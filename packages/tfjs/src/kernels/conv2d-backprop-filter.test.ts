@@ -1,27 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../backend';
+import { RELATIVE_ERROR_BOUND, randomArray, rng, wasmVsCpu } from './test-utils/compare';
 import {
-  checkKernelLeaks,
-  quietTfjs,
-  RELATIVE_ERROR_BOUND,
-  randomArray,
-  rng,
-  wasmVsCpu,
-} from './test-utils/compare';
+  type ConvOp,
+  convCases,
+  convGradientErrors,
+  type Shape4,
+  startWasmKernels,
+  tensorsLeakedBy,
+} from './test-utils/conv-gradients';
 
-beforeAll(async () => {
-  quietTfjs();
-  checkKernelLeaks();
-  await selectBackend('wasm');
-});
+beforeAll(startWasmKernels);
 
 // strides 1 and 2, odd and even sizes, 'same' and 'valid', kernel 1×1 (the matmul path at
 // stride 1) and 3×3, batch 1 and 3; channels and width drawn from a seeded RNG.
-const cases: Array<[number, number, 'same' | 'valid', number, number]> = [];
-for (const stride of [1, 2])
-  for (const size of [7, 8])
-    for (const pad of ['same', 'valid'] as const)
-      for (const kernel of [1, 3]) for (const batch of [1, 3]) cases.push([stride, size, pad, kernel, batch]);
+const conv2d: ConvOp = (x, f, s, pad) => tf.conv2d(x, f, s, pad);
+const cases = convCases([1, 3]);
 
 describe('Conv2DBackpropFilter on wasm', () => {
   test.each(cases)('stride %i, size %i, %s, kernel %i, batch %i matches cpu', async (s, size, pad, k, n) => {
@@ -29,17 +22,11 @@ describe('Conv2DBackpropFilter on wasm', () => {
     const ci = 1 + Math.floor(r() * 4);
     const co = 2 + Math.floor(r() * 4);
     const w = size + (r() < 0.5 ? 0 : 1);
-    const xShape = [n, size, w, ci] as [number, number, number, number];
-    const fShape = [k, k, ci, co] as [number, number, number, number];
-    const xv = randomArray(r, xShape);
-    const fv = randomArray(r, fShape);
-    const errors = await wasmVsCpu(() => {
-      const x = tf.tensor4d(xv, xShape);
-      const f = tf.tensor4d(fv, fShape);
-      const df = tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x, t as tf.Tensor4D, s, pad))))(f);
-      tf.dispose([x, f]);
-      return [df];
-    });
+    const xShape: Shape4 = [n, size, w, ci];
+    const fShape: Shape4 = [k, k, ci, co];
+    const x = { values: randomArray(r, xShape), shape: xShape };
+    const filter = { values: randomArray(r, fShape), shape: fShape };
+    const errors = await convGradientErrors(conv2d, 'filter', x, filter, s, pad);
     for (const e of errors) expect(e).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND);
   });
 
@@ -77,10 +64,7 @@ describe('Conv2DBackpropFilter on wasm', () => {
     const x = tf.tensor4d(randomArray(r, [3, 8, 8, 4]), [3, 8, 8, 4]);
     const f = tf.tensor4d(randomArray(r, [3, 3, 4, 5]), [3, 3, 4, 5]);
     const g = tf.grad((t: tf.Tensor) => tf.sum(tf.conv2d(x, t as tf.Tensor4D, 2, 'same')));
-    tf.dispose(g(f));
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) tf.dispose(g(f));
-    expect(tf.memory().numTensors).toBe(before);
+    expect(tensorsLeakedBy(() => g(f))).toBe(0);
     tf.dispose([x, f]);
   });
 });

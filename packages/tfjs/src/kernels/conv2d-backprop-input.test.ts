@@ -1,28 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../backend';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input';
+import { RELATIVE_ERROR_BOUND, randomArray, rng, wasmVsCpu } from './test-utils/compare';
 import {
-  checkKernelLeaks,
-  quietTfjs,
-  RELATIVE_ERROR_BOUND,
-  randomArray,
-  rng,
-  wasmVsCpu,
-} from './test-utils/compare';
+  type ConvOp,
+  convCases,
+  convGradientErrors,
+  type Shape4,
+  startWasmKernels,
+  tensorsLeakedBy,
+} from './test-utils/conv-gradients';
 
-beforeAll(async () => {
-  quietTfjs();
-  checkKernelLeaks();
-  await selectBackend('wasm');
-});
+beforeAll(startWasmKernels);
 
 // strides 1 and 2, odd and even sizes, 'same' and 'valid', kernel 1×1 (the matmul path at
 // stride 1) and 3×3, batch 1 and 3; channels and width drawn from a seeded RNG.
-const cases: Array<[number, number, 'same' | 'valid', number, number]> = [];
-for (const stride of [1, 2])
-  for (const size of [7, 8])
-    for (const pad of ['same', 'valid'] as const)
-      for (const kernel of [1, 3]) for (const batch of [1, 3]) cases.push([stride, size, pad, kernel, batch]);
+const conv2d: ConvOp = (x, f, s, pad) => tf.conv2d(x, f, s, pad);
+const cases = convCases([1, 3]);
 
 describe('Conv2DBackpropInput on wasm (replaced by ours)', () => {
   test('selectBackend installed our kernel in place of the native one', () => {
@@ -34,17 +27,11 @@ describe('Conv2DBackpropInput on wasm (replaced by ours)', () => {
     const ci = 1 + Math.floor(r() * 4);
     const co = 2 + Math.floor(r() * 4);
     const w = size + (r() < 0.5 ? 0 : 1);
-    const xShape = [n, size, w, ci] as [number, number, number, number];
-    const fShape = [k, k, ci, co] as [number, number, number, number];
-    const xv = randomArray(r, xShape);
-    const fv = randomArray(r, fShape);
-    const errors = await wasmVsCpu(() => {
-      const x = tf.tensor4d(xv, xShape);
-      const f = tf.tensor4d(fv, fShape);
-      const dx = tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.conv2d(t as tf.Tensor4D, f, s, pad))))(x);
-      tf.dispose([x, f]);
-      return [dx];
-    });
+    const xShape: Shape4 = [n, size, w, ci];
+    const fShape: Shape4 = [k, k, ci, co];
+    const x = { values: randomArray(r, xShape), shape: xShape };
+    const filter = { values: randomArray(r, fShape), shape: fShape };
+    const errors = await convGradientErrors(conv2d, 'x', x, filter, s, pad);
     for (const e of errors) expect(e).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND);
   });
 
@@ -68,10 +55,7 @@ describe('Conv2DBackpropInput on wasm (replaced by ours)', () => {
     const x = tf.tensor4d(randomArray(r, [3, 8, 8, 4]), [3, 8, 8, 4]);
     const f = tf.tensor4d(randomArray(r, [1, 1, 4, 5]), [1, 1, 4, 5]);
     const g = tf.grad((t: tf.Tensor) => tf.sum(tf.conv2d(t as tf.Tensor4D, f, 1, 'same')));
-    tf.dispose(g(x));
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) tf.dispose(g(x));
-    expect(tf.memory().numTensors).toBe(before);
+    expect(tensorsLeakedBy(() => g(x))).toBe(0);
     tf.dispose([x, f]);
   });
 });

@@ -1,28 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../backend';
+import { RELATIVE_ERROR_BOUND, randomArray, rng } from './test-utils/compare';
 import {
-  checkKernelLeaks,
-  quietTfjs,
-  RELATIVE_ERROR_BOUND,
-  randomArray,
-  rng,
-  wasmVsCpu,
-} from './test-utils/compare';
+  type ConvOp,
+  convCases,
+  convGradientErrors,
+  type Shape4,
+  startWasmKernels,
+  tensorsLeakedBy,
+} from './test-utils/conv-gradients';
 
-beforeAll(async () => {
-  quietTfjs();
-  checkKernelLeaks();
-  await selectBackend('wasm');
-});
+beforeAll(startWasmKernels);
 
 // Every combination the layers use: strides 1 and 2, odd and even sizes, 'same' and 'valid',
 // depth multiplier 1 and 2, batch 1 and 3; channels and kernel size drawn from a seeded RNG.
-const cases: Array<[number, number, 'same' | 'valid', number, number]> = [];
-for (const stride of [1, 2])
-  for (const size of [7, 8])
-    for (const pad of ['same', 'valid'] as const)
-      for (const multiplier of [1, 2])
-        for (const batch of [1, 3]) cases.push([stride, size, pad, multiplier, batch]);
+const depthwise: ConvOp = (x, f, s, pad) => tf.depthwiseConv2d(x, f, s, pad);
+const cases = convCases([1, 2]);
 
 describe('DepthwiseConv2dNativeBackpropInput on wasm', () => {
   test.each(cases)(
@@ -32,18 +24,10 @@ describe('DepthwiseConv2dNativeBackpropInput on wasm', () => {
       const c = 2 + Math.floor(r() * 3);
       const k = r() < 0.5 ? 3 : 5;
       const w = size + (r() < 0.5 ? 0 : 1);
-      const xShape = [n, size, w, c] as [number, number, number, number];
-      const xv = randomArray(r, xShape);
-      const fv = randomArray(r, [k, k, c, m]);
-      const errors = await wasmVsCpu(() => {
-        const x = tf.tensor4d(xv, xShape);
-        const f = tf.tensor4d(fv, [k, k, c, m]);
-        const dx = tf.grad((t: tf.Tensor) =>
-          tf.sum(tf.square(tf.depthwiseConv2d(t as tf.Tensor4D, f, s, pad))),
-        )(x);
-        tf.dispose([x, f]);
-        return [dx];
-      });
+      const xShape: Shape4 = [n, size, w, c];
+      const x = { values: randomArray(r, xShape), shape: xShape };
+      const filter = { values: randomArray(r, [k, k, c, m]), shape: [k, k, c, m] as Shape4 };
+      const errors = await convGradientErrors(depthwise, 'x', x, filter, s, pad);
       for (const e of errors) expect(e).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND);
     },
   );
@@ -54,10 +38,7 @@ describe('DepthwiseConv2dNativeBackpropInput on wasm', () => {
     const x = tf.tensor4d(randomArray(r, [2, 9, 9, 4]), [2, 9, 9, 4]);
     const f = tf.tensor4d(randomArray(r, [3, 3, 4, 2]), [3, 3, 4, 2]);
     const g = tf.grad((t: tf.Tensor) => tf.sum(tf.depthwiseConv2d(t as tf.Tensor4D, f, 2, 'same')));
-    tf.dispose(g(x));
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) tf.dispose(g(x));
-    expect(tf.memory().numTensors).toBe(before);
+    expect(tensorsLeakedBy(() => g(x))).toBe(0);
     tf.dispose([x, f]);
   });
 });
