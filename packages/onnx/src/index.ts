@@ -1,4 +1,3 @@
-export { writeFileAtomic } from './atomic-write';
 export type { CompareOptions, Comparison } from './compare-outputs';
 export { COMPARE_DEFAULTS, compareOutputs } from './compare-outputs';
 export { ExportError, OnnxError, OnnxRuntimeError, VerifyError, WeightsReadError } from './errors';
@@ -15,7 +14,7 @@ export {
   OP_MIN_OPSET,
 } from './export-onnx';
 export type { ExportRunDirResult } from './export-run-dir';
-export { exportRunDir, readRunSpec } from './export-run-dir';
+export { exportRunDir } from './export-run-dir';
 export { depthwiseToOnnx, hwioToOihw, nchwToNhwc, nhwcToNchw, normalizeUint8ToNchw } from './layout';
 export type { OnnxModelInfo } from './metadata';
 export { METADATA_KEYS, readOnnxMetadata } from './metadata';

@@ -26,9 +26,8 @@ import { RunDirError } from './errors';
 
 export const RUN_FILES = Object.freeze({
   spec: 'spec.json',
+  /** The model folder (model-io's MODEL_JSON and WEIGHTS_BIN). */
   model: 'model',
-  modelJson: 'model.json',
-  weights: 'weights.bin',
   metrics: 'metrics.jsonl',
   config: 'train-config.json',
   checkpoints: 'checkpoints',

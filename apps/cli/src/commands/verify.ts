@@ -11,10 +11,17 @@ import {
   normalizeUint8ToNchw,
   OnnxSession,
   readOnnxMetadata,
-  readRunSpec,
 } from '@randwire/onnx';
 import { type NetworkSpec, OUTPUT_NAMES } from '@randwire/spec';
-import { type BackendPreference, loadModelFromDir, normalizedValues } from '@randwire/tfjs';
+import {
+  type BackendPreference,
+  loadModelFromDir,
+  normalizedValues,
+  normalValues,
+  RUN_FILES,
+  readRunSpec,
+  stableStringify,
+} from '@randwire/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_OPTION, backendOption, startBackend } from '../backend';
 import { type Command, type CommandContext, numberOption, UserError } from '../cli';
@@ -70,31 +77,6 @@ export interface VerifyReport {
   onnxProvider: string;
   sets: VerifySetReport[];
   pass: boolean;
-}
-
-function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    return `{${Object.keys(v as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-function seededNormals(n: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.sqrt(-2 * Math.log(u() + 1e-12)) * Math.cos(2 * Math.PI * u());
-  return out;
 }
 
 function loadData(
@@ -165,14 +147,14 @@ export async function verifyOnnxAgainstRun(
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v != null)),
   };
   const info = readOnnxMetadata(modelPath);
-  const { spec } = readRunSpec(runDir);
-  if (stableJson(info.spec) !== stableJson(spec)) {
+  const spec = readRunSpec(runDir);
+  if (stableStringify(info.spec) !== stableStringify(spec)) {
     throw new UserError(
-      `randwire ${NAME}: '${modelPath}' was exported from spec '${info.spec.name}', which differs from ${path.join(runDir, 'spec.json')} ('${spec.name}')`,
+      `randwire ${NAME}: '${modelPath}' was exported from spec '${info.spec.name}', which differs from ${path.join(runDir, RUN_FILES.spec)} ('${spec.name}')`,
     );
   }
   const backend = await startBackend(o.backend, { err: (line) => log(`tfjs ${line}`) });
-  const model = await loadModelFromDir(path.join(runDir, 'model'));
+  const model = await loadModelFromDir(path.join(runDir, RUN_FILES.model));
   const session = await OnnxSession.create(modelPath, {
     batch: o.batch,
     threads: o.threads,
@@ -189,7 +171,7 @@ export async function verifyOnnxAgainstRun(
     labels?: Uint8Array;
   }> = [];
   if (o.random > 0) {
-    const nhwc = seededNormals(o.random * per, o.seed);
+    const nhwc = normalValues(o.random * per, 1, o.seed);
     sets.push({
       inputs: 'random',
       source: `N(0,1) in the normalized input space, seed ${o.seed}`,
