@@ -103,13 +103,17 @@ export function measureTrainingMemoryInChild(o: TrainingMemoryOptions): Promise<
       out += c;
     });
     child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      err = (err + c).slice(-2000);
+      err = (err + c).slice(0, 20_000);
     });
     child.on('error', reject);
     child.on('exit', (code) => {
       const line = out.trim().split('\n').pop() ?? '';
       if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line) as TrainingMemoryResult);
-      else reject(new Error(`memory-child exited (${code}): ${err.trim().split('\n').pop() ?? ''}`));
+      else {
+        const why =
+          err.split('\n').find((l) => l.startsWith('memory-child: ')) ?? err.trim().split('\n').pop();
+        reject(new Error(`memory-child exited (${code}): ${why?.replace(/^memory-child: /, '') ?? ''}`));
+      }
     });
   });
 }
