@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { RELATIVE_ERROR_BOUND, randomArray, rng, wasmVsCpu } from './test-utils/compare';
 import {
   type ConvOp,
+  conv2dOperands,
   convCases,
   convGradientErrors,
-  type Shape4,
   startWasmKernels,
   tensorsLeakedBy,
 } from './test-utils/conv-gradients';
@@ -19,14 +19,7 @@ const cases = convCases([1, 3]);
 describe('Conv2DBackpropFilter on wasm', () => {
   test.each(cases)('stride %i, size %i, %s, kernel %i, batch %i matches cpu', async (s, size, pad, k, n) => {
     const r = rng(3000 * s + 100 * size + 10 * k + n + (pad === 'same' ? 1 : 0));
-    const ci = 1 + Math.floor(r() * 4);
-    const co = 2 + Math.floor(r() * 4);
-    const w = size + (r() < 0.5 ? 0 : 1);
-    const xShape: Shape4 = [n, size, w, ci];
-    const fShape: Shape4 = [k, k, ci, co];
-    const x = { values: randomArray(r, xShape), shape: xShape };
-    const filter = { values: randomArray(r, fShape), shape: fShape };
-    const errors = await convGradientErrors(conv2d, 'filter', x, filter, s, pad);
+    const errors = await convGradientErrors(conv2d, 'filter', conv2dOperands(r, size, k, n), s, pad);
     for (const e of errors) expect(e).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND);
   });
 

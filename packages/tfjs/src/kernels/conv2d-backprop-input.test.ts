@@ -3,9 +3,9 @@ import { conv2dBackpropInputWasm } from './conv2d-backprop-input';
 import { RELATIVE_ERROR_BOUND, randomArray, rng, wasmVsCpu } from './test-utils/compare';
 import {
   type ConvOp,
+  conv2dOperands,
   convCases,
   convGradientErrors,
-  type Shape4,
   startWasmKernels,
   tensorsLeakedBy,
 } from './test-utils/conv-gradients';
@@ -24,14 +24,7 @@ describe('Conv2DBackpropInput on wasm (replaced by ours)', () => {
 
   test.each(cases)('stride %i, size %i, %s, kernel %i, batch %i matches cpu', async (s, size, pad, k, n) => {
     const r = rng(4000 * s + 100 * size + 10 * k + n + (pad === 'same' ? 1 : 0));
-    const ci = 1 + Math.floor(r() * 4);
-    const co = 2 + Math.floor(r() * 4);
-    const w = size + (r() < 0.5 ? 0 : 1);
-    const xShape: Shape4 = [n, size, w, ci];
-    const fShape: Shape4 = [k, k, ci, co];
-    const x = { values: randomArray(r, xShape), shape: xShape };
-    const filter = { values: randomArray(r, fShape), shape: fShape };
-    const errors = await convGradientErrors(conv2d, 'x', x, filter, s, pad);
+    const errors = await convGradientErrors(conv2d, 'x', conv2dOperands(r, size, k, n), s, pad);
     for (const e of errors) expect(e).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND);
   });
 

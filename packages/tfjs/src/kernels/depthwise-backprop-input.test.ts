@@ -4,7 +4,7 @@ import {
   type ConvOp,
   convCases,
   convGradientErrors,
-  type Shape4,
+  depthwiseOperands,
   startWasmKernels,
   tensorsLeakedBy,
 } from './test-utils/conv-gradients';
@@ -21,13 +21,7 @@ describe('DepthwiseConv2dNativeBackpropInput on wasm', () => {
     'stride %i, size %i, %s, multiplier %i, batch %i matches cpu',
     async (s, size, pad, m, n) => {
       const r = rng(1000 * s + 100 * size + 10 * m + n + (pad === 'same' ? 1 : 0));
-      const c = 2 + Math.floor(r() * 3);
-      const k = r() < 0.5 ? 3 : 5;
-      const w = size + (r() < 0.5 ? 0 : 1);
-      const xShape: Shape4 = [n, size, w, c];
-      const x = { values: randomArray(r, xShape), shape: xShape };
-      const filter = { values: randomArray(r, [k, k, c, m]), shape: [k, k, c, m] as Shape4 };
-      const errors = await convGradientErrors(depthwise, 'x', x, filter, s, pad);
+      const errors = await convGradientErrors(depthwise, 'x', depthwiseOperands(r, size, m, n), s, pad);
       for (const e of errors) expect(e).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND);
     },
   );

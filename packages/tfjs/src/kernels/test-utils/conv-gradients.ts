@@ -3,7 +3,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../backend';
-import { checkKernelLeaks, quietTfjs, wasmVsCpu } from './compare';
+import { checkKernelLeaks, quietTfjs, type Rng, randomArray, wasmVsCpu } from './compare';
 
 /** beforeAll of a kernel test: quiet tfjs, tfjs' kernel leak check on, wasm with our kernels. */
 export async function startWasmKernels(): Promise<void> {
@@ -30,12 +30,40 @@ export function convCases(variants: readonly number[]): ConvCase[] {
 export type Shape4 = [number, number, number, number];
 export type ConvOp = (x: tf.Tensor4D, filter: tf.Tensor4D, stride: number, pad: Padding) => tf.Tensor;
 
+export interface ConvOperands {
+  x: { values: Float32Array; shape: Shape4 };
+  filter: { values: Float32Array; shape: Shape4 };
+}
+
+/** A conv2d case's operands: 1..4 input and 2..5 output channels, width `size` or `size + 1`,
+ * a `kernel`×`kernel` filter, values in [-1, 1), all drawn from `r` in this order. */
+export function conv2dOperands(r: Rng, size: number, kernel: number, batch: number): ConvOperands {
+  const ci = 1 + Math.floor(r() * 4);
+  const co = 2 + Math.floor(r() * 4);
+  const w = size + (r() < 0.5 ? 0 : 1);
+  const xShape: Shape4 = [batch, size, w, ci];
+  const fShape: Shape4 = [kernel, kernel, ci, co];
+  const x = { values: randomArray(r, xShape), shape: xShape };
+  return { x, filter: { values: randomArray(r, fShape), shape: fShape } };
+}
+
+/** A depthwise case's operands: 2..4 channels, a 3×3 or 5×5 filter with this depth
+ * `multiplier`, width `size` or `size + 1`, values in [-1, 1), all drawn from `r` in this order. */
+export function depthwiseOperands(r: Rng, size: number, multiplier: number, batch: number): ConvOperands {
+  const c = 2 + Math.floor(r() * 3);
+  const k = r() < 0.5 ? 3 : 5;
+  const w = size + (r() < 0.5 ? 0 : 1);
+  const xShape: Shape4 = [batch, size, w, c];
+  const fShape: Shape4 = [k, k, c, multiplier];
+  const x = { values: randomArray(r, xShape), shape: xShape };
+  return { x, filter: { values: randomArray(r, fShape), shape: fShape } };
+}
+
 /** Relative errors (wasm vs cpu) of d/d(wrt) sum(op(x, filter)^2) for these values. */
 export function convGradientErrors(
   op: ConvOp,
   wrt: 'x' | 'filter',
-  x: { values: Float32Array; shape: Shape4 },
-  filter: { values: Float32Array; shape: Shape4 },
+  { x, filter }: ConvOperands,
   stride: number,
   pad: Padding,
 ): Promise<number[]> {
