@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ImageDataset } from '@randwire/datasets';
 import { CheckpointError } from './errors';
 import type { NamedArray } from './optimizer';
 import { writeFileAtomic } from './run-dir';
@@ -83,15 +84,9 @@ export function sha256(data: string | Uint8Array): string {
 }
 
 /** Fingerprint of a dataset: its shape, labels and pixels (SHA-256). */
-export function datasetFingerprint(ds: {
-  images: Uint8Array;
-  labels: Uint8Array;
-  count: number;
-  height: number;
-  width: number;
-  channels: number;
-  classes: number;
-}): string {
+export function datasetFingerprint(
+  ds: Pick<ImageDataset, 'images' | 'labels' | 'count' | 'height' | 'width' | 'channels' | 'classes'>,
+): string {
   const h = createHash('sha256');
   h.update(`${ds.count}x${ds.height}x${ds.width}x${ds.channels}/${ds.classes};`);
   h.update(ds.labels);
