@@ -135,7 +135,7 @@ function mib(x: number): string {
 export const memory: Benchmark = {
   name: 'memory',
   description:
-    'Peak RSS and tf.memory() of a configuration-B training run (wasm, batch 64, fresh process); tensor-leak check.',
+    'Peak RSS and tf.memory() of configuration-B training runs (wasm, batch 64/32/16, fresh processes); tensor-leak check.',
   notes,
   async setup(ctx: BenchmarkContext): Promise<BenchmarkCase[]> {
     notes.length = BASE_NOTES;
