@@ -20,7 +20,7 @@ import { KernelError } from '../errors';
 import { runComposite } from './composite';
 import { type ConvPad, convGeometry } from './conv-geometry';
 import { depthwiseFilterGradLoop } from './depthwise-filter-loop';
-import { asWasmMemory, simdFilterRowKernel } from './depthwise-filter-simd';
+import { asWasmHeapBackend, heapMemory, simdFilterRowKernel } from './depthwise-simd';
 import { padCrop } from './pad-crop';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropFilter';
@@ -50,18 +50,6 @@ export function depthwiseConv2dBackpropFilter(
   });
 }
 
-/** The slice of tfjs-backend-wasm's BackendWasm the direct kernel uses. */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): tf.TypedArray;
-  wasm?: { asm?: { memory?: unknown } };
-}
-
-function isWasmHeapBackend(backend: unknown): backend is WasmHeapBackend {
-  const b = backend as Partial<WasmHeapBackend> | null;
-  return typeof b?.makeOutput === 'function' && typeof b.typedArrayFromHeap === 'function';
-}
-
 export const depthwiseConv2dBackpropFilterWasm: tf.KernelConfig = {
   kernelName: tf.DepthwiseConv2dNativeBackpropFilter,
   backendName: 'wasm',
@@ -71,7 +59,8 @@ export const depthwiseConv2dBackpropFilterWasm: tf.KernelConfig = {
     if (x == null || dy == null) {
       throw new KernelError(`@randwire/tfjs/kernels/${KERNEL}: missing input x or dy`);
     }
-    if (isWasmHeapBackend(backend) && x.dtype === 'float32' && dy.dtype === 'float32') {
+    const heap = asWasmHeapBackend(backend);
+    if (heap != null && x.dtype === 'float32' && dy.dtype === 'float32') {
       const g = convGeometry(
         KERNEL,
         x.shape,
@@ -83,11 +72,11 @@ export const depthwiseConv2dBackpropFilterWasm: tf.KernelConfig = {
         true,
       );
       // Allocate first: a malloc may grow the heap, which detaches earlier views of it.
-      const out = backend.makeOutput([...a.filterShape], 'float32');
-      const xs = backend.typedArrayFromHeap(x) as Float32Array;
-      const dys = backend.typedArrayFromHeap(dy) as Float32Array;
-      const outs = backend.typedArrayFromHeap(out) as Float32Array;
-      const memory = asWasmMemory(backend.wasm?.asm?.memory);
+      const out = heap.makeOutput([...a.filterShape], 'float32');
+      const xs = heap.typedArrayFromHeap(x) as Float32Array;
+      const dys = heap.typedArrayFromHeap(dy) as Float32Array;
+      const outs = heap.typedArrayFromHeap(out) as Float32Array;
+      const memory = heapMemory(heap);
       const simd = memory == null ? null : simdFilterRowKernel(memory, outs, xs, dys);
       depthwiseFilterGradLoop(xs, dys, outs, g, a.filterShape[3], simd ?? undefined);
       return out;

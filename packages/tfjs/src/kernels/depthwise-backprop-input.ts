@@ -10,6 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import { KernelError } from '../errors';
 import { runComposite } from './composite';
 import { type ConvPad, convGeometry } from './conv-geometry';
+import { depthwiseInputGradLoop } from './depthwise-input-loop';
+import { asWasmHeapBackend, depthwiseSimd, heapMemory, simdInputRowKernel } from './depthwise-simd';
 import { padCrop } from './pad-crop';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
@@ -60,6 +62,31 @@ export const depthwiseConv2dBackpropInputWasm: tf.KernelConfig = {
     const a = attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
     if (dy == null || filter == null) {
       throw new KernelError(`@randwire/tfjs/kernels/${KERNEL}: missing input dy or filter`);
+    }
+    const heap = asWasmHeapBackend(backend);
+    const memory = heap == null ? null : heapMemory(heap);
+    // Only with SIMD and multiplier 1: the JS loop alone is slower than the composed kernel.
+    const m = filter.shape[3] as number;
+    const direct = memory != null && depthwiseSimd(memory) != null && m === 1;
+    if (heap != null && memory != null && direct && dy.dtype === 'float32' && filter.dtype === 'float32') {
+      const g = convGeometry(
+        KERNEL,
+        a.inputShape,
+        filter.shape,
+        a.strides,
+        a.dilations,
+        a.pad,
+        a.dimRoundingMode,
+        true,
+      );
+      // Allocate first: a malloc may grow the heap, which detaches earlier views of it.
+      const out = heap.makeOutput([...a.inputShape], 'float32');
+      const dys = heap.typedArrayFromHeap(dy) as Float32Array;
+      const fs = heap.typedArrayFromHeap(filter) as Float32Array;
+      const outs = heap.typedArrayFromHeap(out) as Float32Array;
+      const simd = simdInputRowKernel(memory, outs, fs, dys);
+      depthwiseInputGradLoop(dys, fs, outs, g, m, simd ?? undefined);
+      return out;
     }
     return runComposite(backend, [dy, filter], ([dyt, ft]) =>
       depthwiseConv2dBackpropInput(

@@ -2,13 +2,15 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../backend';
 import { convGeometry } from './conv-geometry';
 import { depthwiseFilterGradLoop } from './depthwise-filter-loop';
+import { depthwiseInputGradLoop } from './depthwise-input-loop';
 import {
   asWasmMemory,
-  FILTER_SIMD_WASM,
-  simdDot,
+  DEPTHWISE_SIMD_WASM,
+  depthwiseSimd,
   simdFilterRowKernel,
+  simdInputRowKernel,
   type WasmMemory,
-} from './depthwise-filter-simd';
+} from './depthwise-simd';
 import {
   checkKernelLeaks,
   quietTfjs,
@@ -34,7 +36,7 @@ beforeAll(async () => {
 
 describe('the SIMD module', () => {
   test('is a valid WebAssembly module', () => {
-    expect(WA.validate(FILTER_SIMD_WASM)).toBe(true);
+    expect(WA.validate(DEPTHWISE_SIMD_WASM)).toBe(true);
   });
 
   test('sums blocks of 4 channels over unaligned views of its memory like the JS loop', () => {
@@ -58,17 +60,38 @@ describe('the SIMD module', () => {
     expect(relativeError(out, expected)).toBeLessThan(1e-6);
   });
 
+  test('scatters blocks of 4 channels into unaligned views of its memory like the JS loop', () => {
+    const r = rng(22);
+    const shape: [number, number, number, number] = [2, 7, 6, 13];
+    const g = convGeometry('test', shape, [3, 3, 13, 1], [2, 1], 1, 'same', undefined, true);
+    const memory = new WA.Memory({ initial: 1 });
+    const xSize = 2 * 7 * 6 * 13;
+    const dySize = g.batch * g.outHeight * g.outWidth * 13;
+    const dx = new Float32Array(memory.buffer as ArrayBuffer, 4, xSize);
+    const dy = new Float32Array(memory.buffer as ArrayBuffer, 4 * (xSize + 3), dySize);
+    const filter = new Float32Array(memory.buffer as ArrayBuffer, 4 * (xSize + dySize + 5), 9 * 13);
+    dy.set(randomArray(r, [dySize]));
+    filter.set(randomArray(r, [9 * 13]));
+    const simd = simdInputRowKernel(memory, dx, filter, dy);
+    expect(simd).not.toBeNull();
+    const expected = new Float32Array(xSize);
+    depthwiseInputGradLoop(dy, filter, expected, g, 1);
+    depthwiseInputGradLoop(dy, filter, dx, g, 1, simd ?? undefined);
+    expect(relativeError(dx, expected)).toBeLessThan(1e-6);
+  });
+
   test('is not used for arrays outside its memory', () => {
     const memory = new WA.Memory({ initial: 1 });
     const inside = new Float32Array(memory.buffer as ArrayBuffer, 0, 8);
     expect(simdFilterRowKernel(memory, inside, new Float32Array(8), inside)).toBeNull();
+    expect(simdInputRowKernel(memory, inside, inside, new Float32Array(8))).toBeNull();
   });
 
   test('binds to the wasm backend memory', () => {
     const backend = tf.findBackend('wasm') as unknown as { wasm: { asm: { memory: unknown } } };
     const memory = asWasmMemory(backend.wasm.asm.memory);
     expect(memory).not.toBeNull();
-    expect(simdDot(memory as NonNullable<typeof memory>)).toBeInstanceOf(Function);
+    expect(depthwiseSimd(memory as NonNullable<typeof memory>)?.axpy).toBeInstanceOf(Function);
     expect(asWasmMemory(new ArrayBuffer(8))).toBeNull();
   });
 });
@@ -94,9 +117,9 @@ const cases: Array<[[number, number, number, number], number, number, [number, n
   [[1, 6, 8, 5], 3, 2, [1, 2], 'valid'],
 ];
 
-describe('DepthwiseConv2dNativeBackpropFilter on wasm (SIMD path)', () => {
+describe('depthwise gradients on wasm (SIMD path)', () => {
   test.each(cases)(
-    'x %j, filter size %i, multiplier %i, strides %j, pad %j matches cpu',
+    'x %j, filter size %i, multiplier %i, strides %j, pad %j match cpu',
     async (shape, k, m, s, pad) => {
       const r = rng(shape.reduce((a, b) => a * 31 + b, 0) * 7 + k * 3 + m);
       const xv = randomArray(r, shape);
@@ -105,12 +128,13 @@ describe('DepthwiseConv2dNativeBackpropFilter on wasm (SIMD path)', () => {
       const errors = await wasmVsCpu(() => {
         const x = tf.tensor4d(xv, shape);
         const f = tf.tensor4d(fv, fShape);
-        const df = tf.grad((t: tf.Tensor) =>
-          tf.sum(tf.square(tf.depthwiseConv2d(x, t as tf.Tensor4D, s, pad))),
-        )(f);
+        const loss = (xt: tf.Tensor, ft: tf.Tensor) =>
+          tf.sum(tf.square(tf.depthwiseConv2d(xt as tf.Tensor4D, ft as tf.Tensor4D, s, pad)));
+        const [dx, df] = tf.grads(loss)([x, f]);
         tf.dispose([x, f]);
-        return [df];
+        return [dx as tf.Tensor, df as tf.Tensor];
       });
+      expect(errors).toHaveLength(2);
       for (const e of errors) expect(e).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND);
     },
   );
