@@ -7,20 +7,18 @@
 // [1, kh, kw, N·C·M] summed over N is the gradient. (Much faster on wasm than kh·kw shifted
 // multiply-reduces: strided slices are slow there.)
 //
-// It is still the slowest kernel of a wasm training step: XNNPACK runs a depthwise conv with
-// a filter that large 10–30× slower than the 3×3 forward conv of the same layer (e.g. 24 ms vs
-// 0.9 ms at 64×14×14×32). Measured and not better on this machine: a direct JS loop over the
-// wasm heap (scalar JS, 1–2× either way), a gather-built im2col with a batched matmul (10×
-// slower: thousands of tiny matmuls), a one-hot 3×3 conv im2col (slower), shifted slices
-// (wasm's Slice copies the whole tensor through JS). What would beat it: a SIMD wasm kernel
-// (XNNPACK has none for this op in tfjs 4.22) or fewer, larger depthwise layers.
+// XNNPACK runs a depthwise conv with a filter that large 10–30× slower than the 3×3 forward
+// conv of the same layer, so on wasm with multiplier 1 the kernel is a direct loop over the
+// wasm heap instead (depthwise-filter-loop.ts) with a SIMD inner kernel (depthwise-simd.ts):
+// 111 → 5.6 ms at 64×28×28×32 stride 1, 9.7 → 1.1 ms at 64×14×14×32 (plain node, loaded
+// machine). The composition stays for multiplier > 1 and where SIMD is unavailable.
 
 import * as tf from '@tensorflow/tfjs';
 import { KernelError } from '../errors';
 import { runComposite } from './composite';
 import { type ConvPad, convGeometry } from './conv-geometry';
 import { depthwiseFilterGradLoop } from './depthwise-filter-loop';
-import { asWasmHeapBackend, heapMemory, simdFilterRowKernel } from './depthwise-simd';
+import { asWasmHeapBackend, depthwiseSimd, heapMemory, simdFilterRowKernel } from './depthwise-simd';
 import { padCrop } from './pad-crop';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropFilter';
@@ -59,8 +57,13 @@ export const depthwiseConv2dBackpropFilterWasm: tf.KernelConfig = {
     if (x == null || dy == null) {
       throw new KernelError(`@randwire/tfjs/kernels/${KERNEL}: missing input x or dy`);
     }
+    // Measured rule (plain node, 2 cores): the direct loop with the SIMD kernel wins for
+    // multiplier 1 at every size tried (4–30× at 64×{28,14,7}×…×32..128; on par for C = 3);
+    // the JS loop alone for multiplier 2 loses to the composed kernel (31 vs 24 ms at 64×14×14×32).
     const heap = asWasmHeapBackend(backend);
-    if (heap != null && x.dtype === 'float32' && dy.dtype === 'float32') {
+    const memory = heap == null ? null : heapMemory(heap);
+    const direct = memory != null && depthwiseSimd(memory) != null && a.filterShape[3] === 1;
+    if (heap != null && memory != null && direct && x.dtype === 'float32' && dy.dtype === 'float32') {
       const g = convGeometry(
         KERNEL,
         x.shape,
@@ -76,8 +79,7 @@ export const depthwiseConv2dBackpropFilterWasm: tf.KernelConfig = {
       const xs = heap.typedArrayFromHeap(x) as Float32Array;
       const dys = heap.typedArrayFromHeap(dy) as Float32Array;
       const outs = heap.typedArrayFromHeap(out) as Float32Array;
-      const memory = heapMemory(heap);
-      const simd = memory == null ? null : simdFilterRowKernel(memory, outs, xs, dys);
+      const simd = simdFilterRowKernel(memory, outs, xs, dys);
       depthwiseFilterGradLoop(xs, dys, outs, g, a.filterShape[3], simd ?? undefined);
       return out;
     }
