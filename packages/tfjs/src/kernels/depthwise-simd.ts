@@ -146,7 +146,7 @@ export function asWasmMemory(memory: unknown): WasmMemory | null {
 }
 
 let compiled: object | null | undefined;
-const instances = new WeakMap<WasmMemory, DepthwiseSimd>();
+const instances = new WeakMap<WasmMemory, DepthwiseSimd | null>();
 
 /** The module instantiated on `memory` (cached), or null where WebAssembly SIMD is unavailable. */
 export function depthwiseSimd(memory: WasmMemory): DepthwiseSimd | null {
@@ -158,13 +158,18 @@ export function depthwiseSimd(memory: WasmMemory): DepthwiseSimd | null {
     }
   }
   if (compiled == null || wasmApi == null) return null;
-  let simd = instances.get(memory);
-  if (simd == null) {
-    const { exports } = new wasmApi.Instance(compiled, { env: { memory } });
-    simd = { dot: exports.dot as RowFunction, axpy: exports.axpy as RowFunction };
+  if (!instances.has(memory)) {
+    let simd: DepthwiseSimd | null = null;
+    try {
+      // fails for a shared (threaded build) memory: the import is declared unshared
+      const { exports } = new wasmApi.Instance(compiled, { env: { memory } });
+      simd = { dot: exports.dot as RowFunction, axpy: exports.axpy as RowFunction };
+    } catch {
+      simd = null;
+    }
     instances.set(memory, simd);
   }
-  return simd;
+  return instances.get(memory) ?? null;
 }
 
 function inMemory(memory: WasmMemory, arrays: Float32Array[]): boolean {
