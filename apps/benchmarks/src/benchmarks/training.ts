@@ -113,7 +113,7 @@ export const training: Benchmark = {
       }
       if (!ctx.quick && fast.length > 0) {
         await useBackend(fast[0]!);
-        const line = `profile of one ${c.id} step at batch ${TRAIN_BATCH[c.id]} on ${labels[fast[0]!]} (tf.profile, kernel times summed by kernel): ${formatProfile(await profileTrainingStep(spec, TRAIN_BATCH[c.id]))}`;
+        const line = `profile of one ${c.id} step at batch ${TRAIN_BATCH[c.id]} on ${labels[fast[0]!]} (exclusive kernel times, share of the step): ${formatProfile(await profileTrainingStep(spec, TRAIN_BATCH[c.id]), 12)}`;
         notes.push(line);
         ctx.log(`training: ${line}`);
       }
