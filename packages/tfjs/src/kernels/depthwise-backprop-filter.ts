@@ -9,7 +9,7 @@
 //
 // XNNPACK runs a depthwise conv with a filter that large 10–30× slower than the 3×3 forward
 // conv of the same layer, so on wasm with multiplier 1 the kernel is a direct loop over the
-// wasm heap instead (depthwise-filter-loop.ts) with a SIMD inner kernel (depthwise-simd.ts):
+// wasm heap instead (depthwise-filter-loop.ts) with a SIMD inner kernel (wasm-simd.ts):
 // 111 → 5.6 ms at 64×28×28×32 stride 1, 9.7 → 1.1 ms at 64×14×14×32 (plain node, loaded
 // machine). The composition stays for multiplier > 1 and where SIMD is unavailable.
 
@@ -18,8 +18,8 @@ import { KernelError } from '../errors';
 import { runComposite } from './composite';
 import { type ConvPad, convGeometry } from './conv-geometry';
 import { depthwiseFilterGradLoop } from './depthwise-filter-loop';
-import { asWasmHeapBackend, depthwiseSimd, heapMemory, simdFilterRowKernel } from './depthwise-simd';
 import { padCrop } from './pad-crop';
+import { asWasmHeapBackend, heapMemory, simdFilterRowKernel, wasmSimd } from './wasm-simd';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropFilter';
 
@@ -62,7 +62,7 @@ export const depthwiseConv2dBackpropFilterWasm: tf.KernelConfig = {
     // the JS loop alone for multiplier 2 loses to the composed kernel (31 vs 24 ms at 64×14×14×32).
     const heap = asWasmHeapBackend(backend);
     const memory = heap == null ? null : heapMemory(heap);
-    const direct = memory != null && depthwiseSimd(memory) != null && a.filterShape[3] === 1;
+    const direct = memory != null && wasmSimd(memory) != null && a.filterShape[3] === 1;
     if (heap != null && memory != null && direct && x.dtype === 'float32' && dy.dtype === 'float32') {
       const g = convGeometry(
         KERNEL,

@@ -5,15 +5,15 @@
 // where dyd is dy zero-dilated by the stride: a depthwise convolution (multiplier 1) of the
 // dilated, padded dy with the filter rotated 180° and reshaped to [kh, kw, C·M, 1], then a
 // sum over the multiplier M. On wasm with multiplier 1 and C % 4 = 0 the kernel is a direct
-// SIMD loop over the wasm heap instead (depthwise-input-loop.ts, depthwise-simd.ts).
+// SIMD loop over the wasm heap instead (depthwise-input-loop.ts, wasm-simd.ts).
 
 import * as tf from '@tensorflow/tfjs';
 import { KernelError } from '../errors';
 import { runComposite } from './composite';
 import { type ConvPad, convGeometry } from './conv-geometry';
 import { depthwiseInputGradLoop } from './depthwise-input-loop';
-import { asWasmHeapBackend, depthwiseSimd, heapMemory, simdInputRowKernel } from './depthwise-simd';
 import { padCrop } from './pad-crop';
+import { asWasmHeapBackend, heapMemory, simdInputRowKernel, wasmSimd } from './wasm-simd';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
 
@@ -72,7 +72,7 @@ export const depthwiseConv2dBackpropInputWasm: tf.KernelConfig = {
     // for C = 30, 1.5 vs 0.65 ms for C = 3), and so does multiplier 2.
     const m = filter.shape[3] as number;
     const c = filter.shape[2] as number;
-    const direct = memory != null && depthwiseSimd(memory) != null && m === 1 && c % 4 === 0;
+    const direct = memory != null && wasmSimd(memory) != null && m === 1 && c % 4 === 0;
     if (heap != null && memory != null && direct && dy.dtype === 'float32' && filter.dtype === 'float32') {
       const g = convGeometry(
         KERNEL,

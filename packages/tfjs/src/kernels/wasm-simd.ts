@@ -1,5 +1,6 @@
 // 128-bit SIMD inner kernels for the depthwise gradients (depthwise-filter-loop.ts,
-// depthwise-input-loop.ts), as a hand-assembled WebAssembly module (no toolchain needed) that
+// depthwise-input-loop.ts) and the 1×1 conv filter gradient (conv1x1-filter-grad.ts), as a
+// hand-assembled WebAssembly module (no toolchain needed) that
 // imports the tfjs wasm backend's own memory, so it works on x, dy and dx where they are
 // (zero-copy). Byte addresses and strides; `count` ≥ 1 and `end` a positive multiple of 16:
 //
@@ -15,6 +16,11 @@
 //     v = load(w + k); xa = dx + k; da = dy + k
 //     repeat count times: store(xa, load(xa) + v · load(da)); xa += dxStep; da += dyStep
 //   }
+//
+//   xtdy(acc, x, dy, count, xStride, dyStride, accStride)   a 4×8 tile of xᵀ·dy
+//   a[r][h] = 0 (f32x4, r < 4, h < 2)
+//   repeat count times: d_h = load(dy + 16h); a[r][h] += splat(x[r]) · d_h; x += xStride; dy += dyStride
+//   store(acc + r·accStride + 16h, load(…) + a[r][h])
 
 import type * as tf from '@tensorflow/tfjs';
 import type { FilterRowKernel } from './depthwise-filter-loop';
@@ -84,6 +90,50 @@ const axpyBody = [
   END,
 ];
 
+// params: 0 acc, 1 x, 2 dy, 3 count, 4 xStride, 5 dyStride, 6 accStride
+// locals: 7 xa, 8 da, 9 q (i32); 10..17 a[r][h] = 10 + 2r + h, 18 d0, 19 d1, 20 splat (v128)
+const tileAcc = (r: number, h: number) => 10 + 2 * r + h;
+const xtdyBody = [
+  ...[0x02, 0x03, I32, 0x0b, V128],
+  ...get(1),
+  ...set(7),
+  ...get(2),
+  ...set(8),
+  ...get(3),
+  ...set(9),
+  ...LOOP,
+  ...[...get(8), ...load, ...set(18)],
+  ...[...get(8), 0xfd, 0x00, 0x00, 0x10, ...set(19)], // v128.load offset=16
+  ...[0, 1, 2, 3].flatMap((r) => [
+    ...[...get(7), 0xfd, 0x09, 0x02, r * 4, ...set(20)], // v128.load32_splat offset=4r
+    ...[...get(tileAcc(r, 0)), ...get(20), ...get(18), ...f32x4Mul, ...f32x4Add, ...set(tileAcc(r, 0))],
+    ...[...get(tileAcc(r, 1)), ...get(20), ...get(19), ...f32x4Mul, ...f32x4Add, ...set(tileAcc(r, 1))],
+  ]),
+  ...add(7, 4, 7),
+  ...add(8, 5, 8),
+  ...[...get(9), 0x41, 0x01, i32Sub, ...tee(9), ...BR_IF_0],
+  END,
+  ...[0, 1, 2, 3].flatMap((r) => [
+    ...[...get(0), ...get(0), ...load, ...get(tileAcc(r, 0)), ...f32x4Add, ...store],
+    ...[
+      ...get(0),
+      ...get(0),
+      0xfd,
+      0x00,
+      0x00,
+      0x10,
+      ...get(tileAcc(r, 1)),
+      ...f32x4Add,
+      0xfd,
+      0x0b,
+      0x00,
+      0x10,
+    ],
+    ...add(0, 6, 0),
+  ]),
+  END,
+];
+
 function section(id: number, content: number[]): number[] {
   return [id, ...uleb(content.length), ...content];
 }
@@ -103,16 +153,16 @@ function uleb(v: number): number[] {
 const name = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
 
 /** The module's bytes (exported for tests: it must validate). */
-export const DEPTHWISE_SIMD_WASM: Uint8Array = Uint8Array.from([
+export const SIMD_KERNELS_WASM: Uint8Array = Uint8Array.from([
   ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
   ...section(1, [0x01, 0x60, 0x07, I32, I32, I32, I32, I32, I32, I32, 0x00]),
   ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]),
-  ...section(3, [0x02, 0x00, 0x00]),
-  ...section(7, [0x02, ...name('dot'), 0x00, 0x00, ...name('axpy'), 0x00, 0x01]),
-  ...section(10, [0x02, ...uleb(dotBody.length), ...dotBody, ...uleb(axpyBody.length), ...axpyBody]),
+  ...section(3, [0x03, 0x00, 0x00, 0x00]),
+  ...section(7, [0x03, ...name('dot'), 0x00, 0x00, ...name('axpy'), 0x00, 0x01, ...name('xtdy'), 0x00, 0x02]),
+  ...section(10, [0x03, ...[dotBody, axpyBody, xtdyBody].flatMap((body) => [...uleb(body.length), ...body])]),
 ]);
 
-/** Both functions take (byte addresses / strides): a, b, c, count, end, aStep, cStep. */
+/** All functions take 7 i32s (byte addresses / strides). */
 type RowFunction = (
   a: number,
   b: number,
@@ -124,9 +174,10 @@ type RowFunction = (
 ) => void;
 
 /** The module's functions bound to one memory. */
-export interface DepthwiseSimd {
+export interface WasmSimd {
   dot: RowFunction;
   axpy: RowFunction;
+  xtdy: RowFunction;
 }
 
 /** The slice of the WebAssembly JS API used here (lib ES2022 does not declare it). */
@@ -146,24 +197,28 @@ export function asWasmMemory(memory: unknown): WasmMemory | null {
 }
 
 let compiled: object | null | undefined;
-const instances = new WeakMap<WasmMemory, DepthwiseSimd | null>();
+const instances = new WeakMap<WasmMemory, WasmSimd | null>();
 
 /** The module instantiated on `memory` (cached), or null where WebAssembly SIMD is unavailable. */
-export function depthwiseSimd(memory: WasmMemory): DepthwiseSimd | null {
+export function wasmSimd(memory: WasmMemory): WasmSimd | null {
   if (compiled === undefined) {
     try {
-      compiled = wasmApi == null ? null : new wasmApi.Module(DEPTHWISE_SIMD_WASM);
+      compiled = wasmApi == null ? null : new wasmApi.Module(SIMD_KERNELS_WASM);
     } catch {
       compiled = null;
     }
   }
   if (compiled == null || wasmApi == null) return null;
   if (!instances.has(memory)) {
-    let simd: DepthwiseSimd | null = null;
+    let simd: WasmSimd | null = null;
     try {
       // fails for a shared (threaded build) memory: the import is declared unshared
       const { exports } = new wasmApi.Instance(compiled, { env: { memory } });
-      simd = { dot: exports.dot as RowFunction, axpy: exports.axpy as RowFunction };
+      simd = {
+        dot: exports.dot as RowFunction,
+        axpy: exports.axpy as RowFunction,
+        xtdy: exports.xtdy as RowFunction,
+      };
     } catch {
       simd = null;
     }
@@ -186,7 +241,7 @@ export function simdFilterRowKernel(
   x: Float32Array,
   dy: Float32Array,
 ): FilterRowKernel | null {
-  const simd = inMemory(memory, [acc, x, dy]) ? depthwiseSimd(memory) : null;
+  const simd = inMemory(memory, [acc, x, dy]) ? wasmSimd(memory) : null;
   if (simd == null) return null;
   const { dot } = simd;
   const accBase = acc.byteOffset;
@@ -206,7 +261,7 @@ export function simdInputRowKernel(
   filter: Float32Array,
   dy: Float32Array,
 ): InputRowKernel | null {
-  const simd = inMemory(memory, [dx, filter, dy]) ? depthwiseSimd(memory) : null;
+  const simd = inMemory(memory, [dx, filter, dy]) ? wasmSimd(memory) : null;
   if (simd == null) return null;
   const { axpy } = simd;
   const dxBase = dx.byteOffset;
@@ -234,4 +289,43 @@ export function asWasmHeapBackend(backend: unknown): WasmHeapBackend | null {
 /** The WebAssembly.Memory of a wasm backend's heap, or null if it cannot be found. */
 export function heapMemory(backend: WasmHeapBackend): WasmMemory | null {
   return asWasmMemory(backend.wasm?.asm?.memory);
+}
+
+/**
+ * Adds xᵀ·dy (`x` `[rows, ci]`, `dy` `[rows, co]`, row-major) into `out` (`[ci, co]`) with
+ * the SIMD tile kernel; all three arrays must be views of `memory`'s buffer, `ci` a multiple
+ * of 4 and `co` of 8. False (nothing done) where that is not the case or SIMD is unavailable.
+ */
+export function simdXtDy(
+  memory: WasmMemory,
+  x: Float32Array,
+  dy: Float32Array,
+  out: Float32Array,
+  rows: number,
+  ci: number,
+  co: number,
+): boolean {
+  const simd = inMemory(memory, [x, dy, out]) && ci % 4 === 0 && co % 8 === 0 ? wasmSimd(memory) : null;
+  if (simd == null || rows < 1 || ci < 4 || co < 8) return false;
+  const { xtdy } = simd;
+  // Rows in chunks whose x and dy slices stay in cache while every tile passes over them.
+  const chunk = Math.max(16, Math.floor(16384 / (ci + co)));
+  for (let r0 = 0; r0 < rows; r0 += chunk) {
+    const count = Math.min(chunk, rows - r0);
+    for (let c0 = 0; c0 < ci; c0 += 4) {
+      const xAddr = x.byteOffset + (r0 * ci + c0) * 4;
+      for (let o0 = 0; o0 < co; o0 += 8) {
+        xtdy(
+          out.byteOffset + (c0 * co + o0) * 4,
+          xAddr,
+          dy.byteOffset + (r0 * co + o0) * 4,
+          count,
+          ci * 4,
+          co * 4,
+          co * 4,
+        );
+      }
+    }
+  }
+  return true;
 }

@@ -1,16 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../backend';
 import { convGeometry } from './conv-geometry';
+import { CONV1X1_DIRECT_MIN_ELEMENTS, conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { depthwiseFilterGradLoop } from './depthwise-filter-loop';
 import { depthwiseInputGradLoop } from './depthwise-input-loop';
-import {
-  asWasmMemory,
-  DEPTHWISE_SIMD_WASM,
-  depthwiseSimd,
-  simdFilterRowKernel,
-  simdInputRowKernel,
-  type WasmMemory,
-} from './depthwise-simd';
 import {
   checkKernelLeaks,
   quietTfjs,
@@ -20,6 +13,15 @@ import {
   rng,
   wasmVsCpu,
 } from './test-utils/compare';
+import {
+  asWasmMemory,
+  SIMD_KERNELS_WASM,
+  simdFilterRowKernel,
+  simdInputRowKernel,
+  simdXtDy,
+  type WasmMemory,
+  wasmSimd,
+} from './wasm-simd';
 
 // The WebAssembly JS API (lib ES2022 does not declare it).
 const WA = (
@@ -36,7 +38,7 @@ beforeAll(async () => {
 
 describe('the SIMD module', () => {
   test('is a valid WebAssembly module', () => {
-    expect(WA.validate(DEPTHWISE_SIMD_WASM)).toBe(true);
+    expect(WA.validate(SIMD_KERNELS_WASM)).toBe(true);
   });
 
   test('sums blocks of 4 channels over unaligned views of its memory like the JS loop', () => {
@@ -80,6 +82,29 @@ describe('the SIMD module', () => {
     expect(relativeError(dx, expected)).toBeLessThan(1e-6);
   });
 
+  test('adds xᵀ·dy over unaligned views of its memory, across row chunks', () => {
+    const r = rng(23);
+    const [rows, ci, co] = [1500, 4, 16]; // more rows than one chunk (16384 / 20 = 819)
+    const memory = new WA.Memory({ initial: 3 });
+    const x = new Float32Array(memory.buffer as ArrayBuffer, 4, rows * ci);
+    const dy = new Float32Array(memory.buffer as ArrayBuffer, 4 * (rows * ci + 3), rows * co);
+    const out = new Float32Array(memory.buffer as ArrayBuffer, 4 * (rows * (ci + co) + 5), ci * co);
+    x.set(randomArray(r, [rows * ci]));
+    dy.set(randomArray(r, [rows * co]));
+    out.fill(1);
+    expect(simdXtDy(memory, x, dy, out, rows, ci, co)).toBe(true);
+    const expected = new Float64Array(ci * co).fill(1);
+    for (let k = 0; k < rows; k++)
+      for (let i = 0; i < ci; i++)
+        for (let o = 0; o < co; o++)
+          expected[i * co + o] =
+            (expected[i * co + o] as number) + (x[k * ci + i] as number) * (dy[k * co + o] as number);
+    expect(relativeError(out, expected)).toBeLessThan(1e-5);
+    // channel counts the tile does not fit are refused, leaving `out` alone
+    expect(simdXtDy(memory, x, dy, out, rows, 6, 8)).toBe(false);
+    expect(simdXtDy(memory, x, dy, out, rows, 4, 12)).toBe(false);
+  });
+
   test('is not used for arrays outside its memory', () => {
     const memory = new WA.Memory({ initial: 1 });
     const inside = new Float32Array(memory.buffer as ArrayBuffer, 0, 8);
@@ -91,7 +116,7 @@ describe('the SIMD module', () => {
     const backend = tf.findBackend('wasm') as unknown as { wasm: { asm: { memory: unknown } } };
     const memory = asWasmMemory(backend.wasm.asm.memory);
     expect(memory).not.toBeNull();
-    expect(depthwiseSimd(memory as NonNullable<typeof memory>)?.axpy).toBeInstanceOf(Function);
+    expect(wasmSimd(memory as NonNullable<typeof memory>)?.axpy).toBeInstanceOf(Function);
     expect(asWasmMemory(new ArrayBuffer(8))).toBeNull();
   });
 });
@@ -138,4 +163,48 @@ describe('depthwise gradients on wasm (SIMD path)', () => {
       for (const e of errors) expect(e).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND);
     },
   );
+});
+
+// 1×1 filters: Ci % 4 = 0 and Co % 8 = 0 at stride 1 with x of at least
+// CONV1X1_DIRECT_MIN_ELEMENTS values take the SIMD xᵀ·dy (checked against the composed kernel,
+// itself checked against cpu: the cpu backend is too slow for that size under jest); the
+// others (smaller x, stride 2, Co = 12) the composed kernel.
+const pointwise: Array<[[number, number, number, number], number, number, 'same' | 'valid']> = [
+  [[2, 9, 8, 8], 16, 1, 'same'],
+  [[3, 7, 5, 4], 8, 1, 'valid'],
+  [[1, 33, 31, 4], 8, 1, 'same'],
+  [[2, 8, 7, 8], 8, 2, 'same'],
+  [[2, 6, 6, 4], 12, 1, 'valid'],
+];
+
+describe('Conv2DBackpropFilter 1×1 on wasm (SIMD path)', () => {
+  test('a large x (SIMD path) matches the composed kernel on wasm', async () => {
+    await tf.setBackend('wasm');
+    const shape: [number, number, number, number] = [1, 128, 128, 32];
+    expect(shape.reduce((a, b) => a * b, 1)).toBeGreaterThanOrEqual(CONV1X1_DIRECT_MIN_ELEMENTS);
+    const r = rng(31);
+    const x = tf.tensor4d(randomArray(r, shape), shape);
+    const dy = tf.tensor4d(randomArray(r, [1, 128, 128, 16]), [1, 128, 128, 16]);
+    const attrs = { strides: 1, pad: 'same', filterShape: [1, 1, 32, 16], dataFormat: 'NHWC', dilations: 1 };
+    const direct = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs) as tf.Tensor;
+    const composed = conv2dBackpropFilter(x, dy, [1, 1, 32, 16], 1, 'same');
+    expect(relativeError(await direct.data(), await composed.data())).toBeLessThan(1e-5);
+    tf.dispose([x, dy, direct, composed]);
+  });
+
+  test.each(pointwise)('x %j, %i output channels, stride %i, %s matches cpu', async (shape, co, s, pad) => {
+    const r = rng(shape.reduce((a, b) => a * 31 + b, 0) * 11 + co * 3 + s);
+    const xv = randomArray(r, shape);
+    const fShape: [number, number, number, number] = [1, 1, shape[3], co];
+    const fv = randomArray(r, fShape);
+    const errors = await wasmVsCpu(() => {
+      const x = tf.tensor4d(xv, shape);
+      const f = tf.tensor4d(fv, fShape);
+      const df = tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x, t as tf.Tensor4D, s, pad))))(f);
+      tf.dispose([x, f]);
+      return [df];
+    });
+    expect(errors).toHaveLength(1);
+    for (const e of errors) expect(e).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND);
+  });
 });
