@@ -16,7 +16,8 @@ Without arguments (or with `--worker`) it serves the benchmarks app's PythonWork
 request per stdin line, one JSON answer per stdout line, timing taken inside Python:
   {"op": "info"} -> {"python": "3.11.2", "torch": "1.13.1", "threads": 2}
   {"op": "load", "key": "A", "spec": {...}, "threads": 2}
-      -> {"params": N, "trainableParams": N}    (builds the module once per key, seed 0)
+      -> {"params": N, "trainableParams": N}    (builds the module once per key, seed 0; the
+                                                  key's runs use `threads` intra-op threads)
   {"op": "run", "key": "A", "mode": "train"|"infer", "batch": 64, "seconds": 0.5, "min_ops": 1}
       -> {"operations": images, "wall": s, "cpu": s, "steps": n}
   {"op": "unload", "key": "A"} -> {}
@@ -198,12 +199,14 @@ class Worker:
         torch.manual_seed(0)
         model = RandWire(spec)
         opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-5)
-        self.models[req["key"]] = {"spec": spec, "model": model, "opt": opt, "batches": {}, "warm": set()}
+        self.models[req["key"]] = {"spec": spec, "model": model, "opt": opt, "batches": {}, "warm": set(),
+                                   "threads": int(req.get("threads", 2))}
         return {"params": count_params(model), "trainableParams": count_trainable(model)}
 
     def run(self, req):
         entry = self.models[req["key"]]
         spec, model, opt = entry["spec"], entry["model"], entry["opt"]
+        torch.set_num_threads(entry["threads"])  # per key: one worker can time 1 and 2 threads
         batch = int(req.get("batch", 64))
         if batch not in entry["batches"]:
             inp = spec["input"]

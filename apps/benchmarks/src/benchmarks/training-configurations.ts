@@ -72,8 +72,11 @@ function tfName(name: BackendName): string {
 
 /** A PyTorch worker serving several specs (one `load` each). */
 export class TorchReference {
+  private readonly threads = new Map<string, number>();
+
   private constructor(
     private readonly worker: PythonWorker,
+    /** e.g. `pytorch 1.13.0 cpu` (references add the key's thread count). */
     readonly name: string,
   ) {}
 
@@ -82,7 +85,7 @@ export class TorchReference {
     if (!ctx.reference) return 'disabled (--no-reference)';
     try {
       const { worker, info } = await PythonWorker.start(join(REFERENCE_DIR, 'torch_randwire.py'));
-      const name = `pytorch ${String(info['torch'])} cpu ${String(info['threads'])} threads`;
+      const name = `pytorch ${String(info['torch'])} cpu`;
       ctx.log(`${who}: reference ${name} (python ${String(info['python'])})`);
       return new TorchReference(worker, name);
     } catch (e) {
@@ -92,17 +95,24 @@ export class TorchReference {
     }
   }
 
-  /** Builds the spec in PyTorch (2 threads) under `key`; returns its parameter counts. */
-  async load(key: string, spec: NetworkSpec): Promise<{ params: number; trainableParams: number }> {
-    const a = await this.worker.request({ op: 'load', key, spec, threads: 2 });
+  /** Builds the spec in PyTorch under `key` (its runs use `threads` threads); returns its
+   * parameter counts. */
+  async load(
+    key: string,
+    spec: NetworkSpec,
+    threads = 2,
+  ): Promise<{ params: number; trainableParams: number }> {
+    this.threads.set(key, threads);
+    const a = await this.worker.request({ op: 'load', key, spec, threads });
     return { params: a['params'] as number, trainableParams: a['trainableParams'] as number };
   }
 
   /** A harness reference timing `mode` steps at `batch` (operations = images). */
   reference(key: string, mode: 'train' | 'infer', batch: number): Reference {
     const w = this.worker;
+    const threads = this.threads.get(key) ?? 2;
     return {
-      name: this.name,
+      name: `${this.name} ${threads} thread${threads === 1 ? '' : 's'}`,
       async sample(seconds: number): Promise<ExternalSample> {
         const a = await w.request({ op: 'run', key, mode, batch, seconds, min_ops: 1 });
         return {
