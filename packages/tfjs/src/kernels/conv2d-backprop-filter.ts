@@ -52,17 +52,13 @@ export function conv2dBackpropFilter(
   });
 }
 
-/** Smallest x (in values: 2 MB of float32) for which the direct 1×1 filter gradient is used. */
-export const CONV1X1_DIRECT_MIN_ELEMENTS = 1 << 19;
-
 /**
  * A 1×1 stride-1 unpadded filter gradient xᵀ·dy straight from the wasm heap with the SIMD
- * tile kernel (wasm-simd.ts), when Ci % 4 = 0, Co % 8 = 0 and x has at least
- * CONV1X1_DIRECT_MIN_ELEMENTS values; null where it does not apply. Measured rule (plain
- * node, loaded 2 cores, batch 64): the composition's transpose copy costs once x outgrows the
- * cache — 12.9 → 7.5 ms at 28×28×32→32, 7.0 → 3.0 ms at 20×20×32→32, 6.2 → 4.1 ms at
- * 14×14×64→64, 18.7 → 15.0 ms at 10×10×128→128 (x ≥ 3.2 MB) — while XNNPACK's matmul is as
- * fast or faster below that: 1.6 vs 1.7 ms at 14×14×32 (1.6 MB), 1.2 vs 1.6 ms at 7×7×64.
+ * tile kernel (wasm-simd.ts), when Ci % 4 = 0 and Co % 8 = 0; null where it does not apply.
+ * Measured (plain node, loaded 2 cores, batch 64, fresh operands as in training — XNNPACK
+ * caches the packed operand of a repeated matmul, which flatters the composition in a loop):
+ * 3.9–4.2 → 1.2–1.4 ms at 14×14×32→32, 13.5–14.2 → 4.4–5.6 ms at 14×14×64→64, 2.4–3.4 →
+ * 1.1 ms at 7×7×64→64, 2.4–2.8 → 1.5–2.1 ms at 4×4×128→128, 12.9 → 7.5 ms at 28×28×32→32.
  */
 function conv1x1FilterGradWasm(
   backend: unknown,
@@ -84,8 +80,8 @@ function conv1x1FilterGradWasm(
     g.padLeft === 0 &&
     g.outHeight === g.inHeight &&
     g.outWidth === g.inWidth;
+  if (!plain) return null;
   const rows = g.batch * g.inHeight * g.inWidth;
-  if (!plain || rows * ci < CONV1X1_DIRECT_MIN_ELEMENTS) return null;
   // Allocate first: a malloc may grow the heap, which detaches earlier views of it.
   const out = heap.makeOutput([...a.filterShape], 'float32');
   const outs = heap.typedArrayFromHeap(out) as Float32Array;
