@@ -1,8 +1,9 @@
 // 128-bit SIMD inner kernels for the depthwise gradients (depthwise-filter-loop.ts,
-// depthwise-input-loop.ts) and the 1×1 conv filter gradient (conv1x1-filter-grad.ts), as a
-// hand-assembled WebAssembly module (no toolchain needed) that
-// imports the tfjs wasm backend's own memory, so it works on x, dy and dx where they are
-// (zero-copy). Byte addresses and strides; `count` ≥ 1 and `end` a positive multiple of 16:
+// depthwise-input-loop.ts) and the 1×1 conv filter gradient (conv2d-backprop-filter.ts), as a
+// hand-assembled WebAssembly module (no toolchain needed) that imports the tfjs wasm
+// backend's own memory, so it works on x, dy and dx where they are (zero-copy). Byte
+// addresses and strides; `count` ≥ 1 and `end` a positive multiple of 16. No FMA (relaxed
+// SIMD is not enabled in Node by default): a multiply, then an add.
 //
 //   dot(acc, x, dy, count, end, xStep, dyStep)       filter gradient, one row of one tap
 //   for (k = 0; k < end; k += 16) {
