@@ -49,12 +49,15 @@ const BASE_NOTES = notes.length;
 let torch: TorchReference | string = 'not started';
 const steppers: TrainStepper[] = [];
 
-/** A variant training `spec` with TrainStepper on `backend` at `batch` (built on first run). */
+/** A variant training `spec` with TrainStepper on `backend` at `batch` (built on first run and
+ * pushed to `keep`). With `exclusive`, building it first disposes every stepper in `keep`
+ * (for cases that run one after another: the wasm heap holds one model at a time). */
 export function trainingVariant(
   backend: BackendName,
   spec: NetworkSpec,
   batch: number,
   keep: TrainStepper[],
+  exclusive = false,
 ): Variant {
   const data = fixedBatch(spec, batch);
   let stepper: TrainStepper | null = null;
@@ -63,7 +66,8 @@ export function trainingVariant(
     operationsPerIteration: batch,
     async run(iterations: number) {
       await useBackend(backend);
-      if (stepper == null) {
+      if (stepper == null || !keep.includes(stepper)) {
+        if (exclusive) for (const s of keep.splice(0)) s.dispose();
         stepper = new TrainStepper(spec, { seed: 0 });
         keep.push(stepper);
       }
