@@ -3,12 +3,12 @@
 # generate -> inspect -> render -> train briefly on real Fashion-MNIST -> evaluate -> export ONNX
 # -> verify the export in onnxruntime against tfjs.
 # Usage: scripts/demo.sh [OUT_DIR]   (default runs/demo; re-running replaces its contents)
-# Environment: DEMO_LIMIT (training images, default 3000), DEMO_EPOCHS (default 1), DEMO_BATCH (default 32),
+# Environment: DEMO_LIMIT (training images, default 6000: the whole embedded subset), DEMO_EPOCHS (default 1), DEMO_BATCH (default 32),
 #              DEMO_BACKEND (auto|wasm|cpu|node|node-gpu, default auto).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/demo}
-limit=${DEMO_LIMIT:-3000}
+limit=${DEMO_LIMIT:-6000}
 batch=${DEMO_BATCH:-32}
 epochs=${DEMO_EPOCHS:-1}
 backend=${DEMO_BACKEND:-auto}
