@@ -28,7 +28,7 @@ const notes = [
   'tfjs 4.22: wasm (SIMD, no threads under Node) and cpu (plain JS; batch 1 only, batch 32 takes seconds per call).',
   'Weights: buildModel(spec, { seed: 0 }) initial weights (one model per tfjs backend) exported with exportOnnx; speed does not depend on the values.',
   'Full run: configurations A (mnist-small) and B (cifar-small), seed 0, batch 1, 32 and 64; --quick: a 6-node C=8 network at batch 1 and 32.',
-  'Reference: PyTorch 1.13 (Debian), model built from the same spec (reference/torch_randwire.py), eval mode, no_grad, 2 threads.',
+  'Reference: PyTorch 1.13 (Debian), model built from the same spec (reference/torch_randwire.py), eval mode, no_grad, 2 threads; at batch 64 also 1 thread (same variants).',
 ];
 
 export function tfjsWeights(model: tf.LayersModel): WeightMap {
@@ -81,7 +81,10 @@ export const onnxInference: Benchmark = {
         tfModels.push(m);
       }
       const bytes = exportOnnx(spec, tfjsWeights(models.get(backends[0]!)!));
-      if (typeof torch !== 'string') await torch.load(`onnx-inference-${key}`, spec);
+      if (typeof torch !== 'string') {
+        await torch.load(`onnx-inference-${key}`, spec);
+        if (!ctx.quick) await torch.load(`onnx-inference-${key}-t1`, spec, 1);
+      }
       const { height, width, channels } = spec.input;
       for (const batch of ctx.quick ? QUICK_BATCHES : BATCHES) {
         const values = new Float32Array(batch * height * width * channels);
@@ -125,21 +128,26 @@ export const onnxInference: Benchmark = {
           });
         }
         const cost = specCost(spec);
-        cases.push({
-          name: `${ctx.quick ? spec.name : `${key} (${spec.name})`} batch ${batch}`,
-          params: {
-            spec: spec.name,
-            ...(ctx.quick ? {} : { configuration: key }),
-            batch,
-            input: [height, width, channels],
-            backends: labels,
-            multiplyAddsPerImage: cost.multiplyAdds,
-            params: cost.params,
-          },
-          unit: 'img/s',
-          variants,
-          reference: torchOr(torch, `onnx-inference-${key}`, 'infer', batch),
-        });
+        // At the largest batch, the same variants also against PyTorch with 1 thread (a busy
+        // machine slows 2-thread PyTorch far more, which would flatter the ratio).
+        const torchKeys = [`onnx-inference-${key}`];
+        if (!ctx.quick && batch === BATCHES[BATCHES.length - 1]) torchKeys.push(`onnx-inference-${key}-t1`);
+        for (const torchKey of torchKeys)
+          cases.push({
+            name: `${ctx.quick ? spec.name : `${key} (${spec.name})`} batch ${batch}${torchKey.endsWith('-t1') ? ' (vs pytorch 1 thread)' : ''}`,
+            params: {
+              spec: spec.name,
+              ...(ctx.quick ? {} : { configuration: key }),
+              batch,
+              input: [height, width, channels],
+              backends: labels,
+              multiplyAddsPerImage: cost.multiplyAdds,
+              params: cost.params,
+            },
+            unit: 'img/s',
+            variants,
+            reference: torchOr(torch, torchKey, 'infer', batch),
+          });
       }
     }
     return cases;
