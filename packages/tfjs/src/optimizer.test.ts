@@ -132,3 +132,18 @@ describe('SgdMomentum', () => {
     w.dispose();
   });
 });
+
+describe('SgdMomentum tensor ownership', () => {
+  it('holds exactly one tensor (its momentum buffer) per parameter and frees them on dispose', () => {
+    const params = [
+      { name: 'a/kernel', variable: tf.variable(tf.ones([3, 3]), true, 'own-a'), decay: true },
+      { name: 'b/bias', variable: tf.variable(tf.ones([4]), true, 'own-b'), decay: false },
+    ];
+    const before = tf.memory().numTensors;
+    const opt = new SgdMomentum(params);
+    expect(tf.memory().numTensors - before).toBe(params.length);
+    opt.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    for (const p of params) p.variable.dispose();
+  });
+});

@@ -62,7 +62,10 @@ export class SgdMomentum {
       if (this.buffers.has(p.name)) {
         throw new TrainOptionsError(`@randwire/tfjs/optimizer: duplicate parameter name '${p.name}'`);
       }
-      this.buffers.set(p.name, tf.variable(tf.zerosLike(p.variable), false, undefined, 'float32'));
+      // The variable shares the zeros' data; dispose the temporary so no tensor is left behind.
+      const zeros = tf.zerosLike(p.variable);
+      this.buffers.set(p.name, tf.variable(zeros, false, undefined, 'float32'));
+      zeros.dispose();
     }
   }
 
