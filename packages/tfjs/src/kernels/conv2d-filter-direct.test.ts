@@ -1,27 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../backend';
 import { convGeometry } from './conv-geometry';
 import { convFilterGradDirect } from './conv2d-filter-direct';
-import {
-  checkKernelLeaks,
-  quietTfjs,
-  RELATIVE_ERROR_BOUND,
-  randomArray,
-  rng,
-  wasmVsCpu,
-} from './test-utils/compare';
+import { RELATIVE_ERROR_BOUND, randomArray, rng } from './test-utils/compare';
+import { type ConvPad, conv2d, convGradientErrors, startWasmKernels } from './test-utils/conv-gradients';
 
-beforeAll(async () => {
-  quietTfjs();
-  checkKernelLeaks();
-  await selectBackend('wasm');
-});
-
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+beforeAll(startWasmKernels);
 
 // Ci % 4 = 0 and Co % 8 = 0 (the direct path): strides 1, 2 and 3, odd and even sizes,
 // 'same', 'valid' and explicit padding, 1×1, 3×3, 5×5 and 3×5 filters, batch 1 and 3.
-const cases: Array<[[number, number, number, number], [number, number], number, number, Pad]> = [
+const cases: Array<[[number, number, number, number], [number, number], number, number, ConvPad]> = [
   [[1, 7, 7, 4], [3, 3], 8, 1, 'same'],
   [[3, 8, 9, 8], [3, 3], 8, 2, 'same'],
   [[2, 9, 8, 4], [5, 5], 16, 2, 'valid'],
@@ -49,13 +36,8 @@ describe('Conv2DBackpropFilter on wasm (direct SIMD path)', () => {
       const fShape: [number, number, number, number] = [k[0], k[1], shape[3], co];
       const xv = randomArray(r, shape);
       const fv = randomArray(r, fShape);
-      const errors = await wasmVsCpu(() => {
-        const x = tf.tensor4d(xv, shape);
-        const f = tf.tensor4d(fv, fShape);
-        const df = tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x, t as tf.Tensor4D, s, pad))))(f);
-        tf.dispose([x, f]);
-        return [df];
-      });
+      const operands = { x: { values: xv, shape }, filter: { values: fv, shape: fShape } };
+      const errors = await convGradientErrors(conv2d, 'filter', operands, s, pad);
       expect(errors).toHaveLength(1);
       for (const e of errors) expect(e).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND);
     },

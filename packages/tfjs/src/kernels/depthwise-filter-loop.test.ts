@@ -2,6 +2,7 @@ import type { ConvGeometry } from './conv-geometry';
 import { convGeometry } from './conv-geometry';
 import { depthwiseFilterGradLoop, type FilterRowKernel, validRange } from './depthwise-filter-loop';
 import { randomArray, relativeError, rng } from './test-utils/compare';
+import { depthwiseLoopCases } from './test-utils/depthwise-loop-cases';
 
 /** The formula with a bounds check on every term (an independent reference). */
 function reference(x: Float32Array, dy: Float32Array, g: ConvGeometry, m: number): Float64Array {
@@ -29,46 +30,8 @@ function reference(x: Float32Array, dy: Float32Array, g: ConvGeometry, m: number
   return out;
 }
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-
-// [x shape, kernel h, kernel w, multiplier, strides, pad]
-const cases: Array<[[number, number, number, number], number, number, number, [number, number], Pad]> = [
-  [[2, 7, 8, 5], 3, 3, 1, [1, 1], 'same'],
-  [[1, 8, 7, 9], 3, 3, 1, [2, 2], 'same'],
-  [[3, 9, 9, 4], 5, 3, 2, [2, 1], 'valid'],
-  [[2, 6, 5, 3], 3, 5, 3, [3, 2], 'same'],
-  [
-    [1, 5, 6, 6],
-    3,
-    3,
-    1,
-    [1, 2],
-    [
-      [0, 0],
-      [2, 1],
-      [0, 3],
-      [0, 0],
-    ],
-  ],
-  [[2, 4, 4, 2], 1, 1, 2, [1, 1], 'valid'],
-  // padding so large that some taps see no input row or column at all
-  [
-    [1, 3, 3, 4],
-    3,
-    3,
-    1,
-    [1, 1],
-    [
-      [0, 0],
-      [4, 0],
-      [0, 4],
-      [0, 0],
-    ],
-  ],
-];
-
 describe('depthwiseFilterGradLoop', () => {
-  test.each(cases)(
+  test.each(depthwiseLoopCases)(
     'x %j, filter %i×%i, multiplier %i, strides %j, pad %j matches the formula',
     (shape, kh, kw, m, s, pad) => {
       const r = rng(shape.reduce((a, b) => a * 31 + b, 0) * 97 + kh * 13 + kw * 5 + m);

@@ -26,6 +26,36 @@ export function validRange(
 }
 
 /**
+ * The (tap, output row) pairs of a depthwise convolution with at least one valid output
+ * column, in the loops' order (tap row i, tap column j, output row p), as quadruples: the tap's
+ * offset `(i·kw + j)·C·M` into the filter, the offsets within one image of the first valid
+ * input element `[p·sh + i - pt, qLo·sw + j - pl, 0]` and of the output element `[p, qLo, 0]`,
+ * and the number of valid output columns. Both depthwise gradient loops walk it per image.
+ */
+export function depthwiseTapRows(g: ConvGeometry, multiplier: number): Int32Array {
+  const { inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo } = g;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padTop, padLeft } = g;
+  const cm = c * multiplier;
+  const rows = new Int32Array(4 * kh * kw * ho);
+  let r = 0;
+  for (let i = 0; i < kh; i++) {
+    const [pLo, pHi] = validRange(ho, h, sh, i, padTop);
+    for (let j = 0; j < kw; j++) {
+      const [qLo, qHi] = validRange(wo, w, sw, j, padLeft);
+      const count = qHi - qLo;
+      if (count <= 0) continue;
+      for (let p = pLo; p < pHi; p++) {
+        rows[r++] = (i * kw + j) * cm;
+        rows[r++] = (p * sh + i - padTop) * w * c + (qLo * sw + j - padLeft) * c;
+        rows[r++] = p * wo * cm + qLo * cm;
+        rows[r++] = count;
+      }
+    }
+  }
+  return rows.subarray(0, r);
+}
+
+/**
  * Accumulates, for channels [0, 4·blocks), `acc[a + k] += Σ_{q < count} x[xo + q·xStep + k] ·
  * dy[dyo + q·dyStep + k]` (indices in floats into the arrays it was made for; count ≥ 1).
  */
@@ -104,33 +134,26 @@ export function depthwiseFilterGradLoop(
   simd?: FilterRowKernel,
 ): void {
   const { batch, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo } = g;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padTop, padLeft } = g;
   const m = multiplier;
   const cm = c * m;
-  const size = kh * kw * cm;
+  const size = g.filterHeight * g.filterWidth * cm;
   const acc = new Float64Array(size);
   const blocks = simd != null && m === 1 ? c >> 2 : 0;
   const xRow = w * c;
-  const xStep = sw * c;
+  const xStep = g.strideWidth * c;
   const dyRow = wo * cm;
+  const rows = depthwiseTapRows(g, m);
   for (let n = 0; n < batch; n++) {
     const xImage = n * h * xRow;
     const dyImage = n * ho * dyRow;
     if (blocks > 0) out.fill(0, 0, size);
-    for (let i = 0; i < kh; i++) {
-      const [pLo, pHi] = validRange(ho, h, sh, i, padTop);
-      for (let j = 0; j < kw; j++) {
-        const [qLo, qHi] = validRange(wo, w, sw, j, padLeft);
-        const count = qHi - qLo;
-        if (count <= 0) continue;
-        const a0 = (i * kw + j) * cm;
-        for (let p = pLo; p < pHi; p++) {
-          const xo = xImage + (p * sh + i - padTop) * xRow + (qLo * sw + j - padLeft) * c;
-          const dyo = dyImage + p * dyRow + qLo * cm;
-          if (blocks > 0) (simd as FilterRowKernel)(a0, xo, dyo, count, blocks, xStep, cm);
-          if (blocks * 4 < cm) rowScalar(x, dy, acc, a0, xo, dyo, count, blocks * 4, cm, m, xStep);
-        }
-      }
+    for (let r = 0; r < rows.length; r += 4) {
+      const a0 = rows[r] as number;
+      const xo = xImage + (rows[r + 1] as number);
+      const dyo = dyImage + (rows[r + 2] as number);
+      const count = rows[r + 3] as number;
+      if (blocks > 0) (simd as FilterRowKernel)(a0, xo, dyo, count, blocks, xStep, cm);
+      if (blocks * 4 < cm) rowScalar(x, dy, acc, a0, xo, dyo, count, blocks * 4, cm, m, xStep);
     }
     if (blocks > 0) for (let k = 0; k < size; k++) acc[k] = (acc[k] as number) + (out[k] as number);
   }

@@ -9,7 +9,7 @@
 // 4 channels (multiplier 1); the JS loop does the rest.
 
 import type { ConvGeometry } from './conv-geometry';
-import { validRange } from './depthwise-filter-loop';
+import { depthwiseTapRows } from './depthwise-filter-loop';
 
 /**
  * Accumulates, for channels [0, 4·blocks) and q < count (≥ 1), `dx[xo + q·xStep + k] +=
@@ -40,40 +40,33 @@ export function depthwiseInputGradLoop(
   simd?: InputRowKernel,
 ): void {
   const { batch, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo } = g;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padTop, padLeft } = g;
   const m = multiplier;
   const cm = c * m;
   const blocks = simd != null && m === 1 ? c >> 2 : 0;
   const xRow = w * c;
-  const xStep = sw * c;
+  const xStep = g.strideWidth * c;
   const dyRow = wo * cm;
+  const rows = depthwiseTapRows(g, m);
   out.fill(0, 0, batch * h * xRow);
   for (let n = 0; n < batch; n++) {
     const xImage = n * h * xRow;
     const dyImage = n * ho * dyRow;
-    for (let i = 0; i < kh; i++) {
-      const [pLo, pHi] = validRange(ho, h, sh, i, padTop);
-      for (let j = 0; j < kw; j++) {
-        const [qLo, qHi] = validRange(wo, w, sw, j, padLeft);
-        const count = qHi - qLo;
-        if (count <= 0) continue;
-        const f0 = (i * kw + j) * cm;
-        for (let p = pLo; p < pHi; p++) {
-          const xo = xImage + (p * sh + i - padTop) * xRow + (qLo * sw + j - padLeft) * c;
-          const dyo = dyImage + p * dyRow + qLo * cm;
-          if (blocks > 0) (simd as InputRowKernel)(xo, f0, dyo, count, blocks, xStep, cm);
-          for (let u = blocks * 4; u < c; u++) {
-            let xa = xo + u;
-            let da = dyo + u * m;
-            const fu = f0 + u * m;
-            for (let q = 0; q < count; q++) {
-              let s = 0;
-              for (let t = 0; t < m; t++) s += (filter[fu + t] as number) * (dy[da + t] as number);
-              out[xa] = (out[xa] as number) + s;
-              xa += xStep;
-              da += cm;
-            }
-          }
+    for (let r = 0; r < rows.length; r += 4) {
+      const f0 = rows[r] as number;
+      const xo = xImage + (rows[r + 1] as number);
+      const dyo = dyImage + (rows[r + 2] as number);
+      const count = rows[r + 3] as number;
+      if (blocks > 0) (simd as InputRowKernel)(xo, f0, dyo, count, blocks, xStep, cm);
+      for (let u = blocks * 4; u < c; u++) {
+        let xa = xo + u;
+        let da = dyo + u * m;
+        const fu = f0 + u * m;
+        for (let q = 0; q < count; q++) {
+          let s = 0;
+          for (let t = 0; t < m; t++) s += (filter[fu + t] as number) * (dy[da + t] as number);
+          out[xa] = (out[xa] as number) + s;
+          xa += xStep;
+          da += cm;
         }
       }
     }

@@ -1,18 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../backend';
 import { convGeometry } from './conv-geometry';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { depthwiseFilterGradLoop } from './depthwise-filter-loop';
 import { depthwiseInputGradLoop } from './depthwise-input-loop';
-import {
-  checkKernelLeaks,
-  quietTfjs,
-  RELATIVE_ERROR_BOUND,
-  randomArray,
-  relativeError,
-  rng,
-  wasmVsCpu,
-} from './test-utils/compare';
+import { RELATIVE_ERROR_BOUND, randomArray, relativeError, rng, wasmVsCpu } from './test-utils/compare';
+import { conv2d, convGradientErrors, startWasmKernels } from './test-utils/conv-gradients';
 import {
   asWasmMemory,
   SIMD_KERNELS_WASM,
@@ -30,11 +22,7 @@ const WA = (
   }
 ).WebAssembly;
 
-beforeAll(async () => {
-  quietTfjs();
-  checkKernelLeaks();
-  await selectBackend('wasm');
-});
+beforeAll(startWasmKernels);
 
 describe('the SIMD module', () => {
   test('is a valid WebAssembly module', () => {
@@ -195,13 +183,8 @@ describe('Conv2DBackpropFilter 1×1 on wasm (SIMD path)', () => {
     const xv = randomArray(r, shape);
     const fShape: [number, number, number, number] = [1, 1, shape[3], co];
     const fv = randomArray(r, fShape);
-    const errors = await wasmVsCpu(() => {
-      const x = tf.tensor4d(xv, shape);
-      const f = tf.tensor4d(fv, fShape);
-      const df = tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x, t as tf.Tensor4D, s, pad))))(f);
-      tf.dispose([x, f]);
-      return [df];
-    });
+    const operands = { x: { values: xv, shape }, filter: { values: fv, shape: fShape } };
+    const errors = await convGradientErrors(conv2d, 'filter', operands, s, pad);
     expect(errors).toHaveLength(1);
     for (const e of errors) expect(e).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND);
   });

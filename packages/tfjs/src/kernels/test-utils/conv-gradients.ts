@@ -1,9 +1,18 @@
 // Test helpers shared by the convolution gradient kernel tests: the wasm setup, the grid of
-// cases, the wasm-vs-cpu gradient of one convolution, and the tensor-leak count.
+// cases, the wasm-vs-cpu gradient of one convolution, the depthwise gradient test suite, and
+// the tensor-leak count.
 
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../backend';
-import { checkKernelLeaks, quietTfjs, type Rng, randomArray, wasmVsCpu } from './compare';
+import {
+  checkKernelLeaks,
+  quietTfjs,
+  RELATIVE_ERROR_BOUND,
+  type Rng,
+  randomArray,
+  rng,
+  wasmVsCpu,
+} from './compare';
 
 /** beforeAll of a kernel test: quiet tfjs, tfjs' kernel leak check on, wasm with our kernels. */
 export async function startWasmKernels(): Promise<void> {
@@ -13,6 +22,8 @@ export async function startWasmKernels(): Promise<void> {
 }
 
 export type Padding = 'same' | 'valid';
+/** 'same', 'valid' or explicit NHWC padding ([[0, 0], [top, bottom], [left, right], [0, 0]]). */
+export type ConvPad = Padding | [[number, number], [number, number], [number, number], [number, number]];
 /** [stride, size, padding, variant (kernel size or depth multiplier), batch]. */
 export type ConvCase = [number, number, Padding, number, number];
 
@@ -28,7 +39,10 @@ export function convCases(variants: readonly number[]): ConvCase[] {
 }
 
 export type Shape4 = [number, number, number, number];
-export type ConvOp = (x: tf.Tensor4D, filter: tf.Tensor4D, stride: number, pad: Padding) => tf.Tensor;
+export type ConvOp = (x: tf.Tensor4D, filter: tf.Tensor4D, stride: number, pad: ConvPad) => tf.Tensor;
+
+export const conv2d: ConvOp = (x, f, s, pad) => tf.conv2d(x, f, s, pad);
+export const depthwiseConv2d: ConvOp = (x, f, s, pad) => tf.depthwiseConv2d(x, f, s, pad);
 
 export interface ConvOperands {
   x: { values: Float32Array; shape: Shape4 };
@@ -65,7 +79,7 @@ export function convGradientErrors(
   wrt: 'x' | 'filter',
   { x, filter }: ConvOperands,
   stride: number,
-  pad: Padding,
+  pad: ConvPad,
 ): Promise<number[]> {
   return wasmVsCpu(() => {
     const xt = tf.tensor4d(x.values, x.shape);
@@ -79,6 +93,43 @@ export function convGradientErrors(
     const grad = tf.grad(loss)(wrt === 'x' ? xt : ft);
     tf.dispose([xt, ft]);
     return [grad];
+  });
+}
+
+/**
+ * The tests (inside a describe) of one depthwise convolution gradient on wasm, d/d(`wrt`):
+ * every combination the layers use (strides 1 and 2, odd and even sizes, 'same' and 'valid',
+ * depth multiplier 1 and 2, batch 1 and 3; channels, kernel size and width drawn from
+ * `rng(seedBase·stride + 100·size + 10·multiplier + batch + (same ? 1 : 0))`) matches cpu,
+ * and the gradient at an x of `leakShape` and a [3, 3, 4, 2] filter (drawn in that order from
+ * `rng(leakSeed)`), stride 2, 'same', leaks no tensors.
+ */
+export function depthwiseGradientTests(
+  wrt: 'x' | 'filter',
+  seedBase: number,
+  leakSeed: number,
+  leakShape: Shape4,
+): void {
+  test.each(convCases([1, 2]))(
+    'stride %i, size %i, %s, multiplier %i, batch %i matches cpu',
+    async (s, size, pad, m, n) => {
+      const r = rng(seedBase * s + 100 * size + 10 * m + n + (pad === 'same' ? 1 : 0));
+      const errors = await convGradientErrors(depthwiseConv2d, wrt, depthwiseOperands(r, size, m, n), s, pad);
+      for (const e of errors) expect(e).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND);
+    },
+  );
+
+  test('leaks no tensors', async () => {
+    await tf.setBackend('wasm');
+    const r = rng(leakSeed);
+    const x = tf.tensor4d(randomArray(r, leakShape), leakShape);
+    const f = tf.tensor4d(randomArray(r, [3, 3, 4, 2]), [3, 3, 4, 2]);
+    const g =
+      wrt === 'x'
+        ? tf.grad((t: tf.Tensor) => tf.sum(tf.depthwiseConv2d(t as tf.Tensor4D, f, 2, 'same')))
+        : tf.grad((t: tf.Tensor) => tf.sum(tf.depthwiseConv2d(x, t as tf.Tensor4D, 2, 'same')));
+    expect(tensorsLeakedBy(() => g(wrt === 'x' ? x : f))).toBe(0);
+    tf.dispose([x, f]);
   });
 }
 
