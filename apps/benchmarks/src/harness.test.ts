@@ -72,4 +72,27 @@ describe('harness', () => {
     });
     expect(result.variants[0]!.vsReference).toBeNull();
   });
+
+  it('runs a metrics-only case (no variants) once and records its metrics', async () => {
+    let calls = 0;
+    const progress: string[] = [];
+    const result = await measureCase(
+      {
+        name: 'accuracy',
+        params: {},
+        unit: 'accuracy',
+        variants: [],
+        measure: () => {
+          calls++;
+          return { acc: 0.5, runs: [1, 2] };
+        },
+      },
+      FAST,
+      (round, of) => progress.push(`${round}/${of}`),
+    );
+    expect(calls).toBe(1);
+    expect(progress).toEqual(['1/1']);
+    expect(result).toMatchObject({ variants: [], reference: null, contention: false });
+    expect(result.metrics).toEqual({ acc: 0.5, runs: [1, 2] });
+  });
 });

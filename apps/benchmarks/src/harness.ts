@@ -46,7 +46,14 @@ export interface BenchmarkCase {
   reference?: Reference;
   /** Overrides of the run settings for a slow case (e.g. big N). */
   settings?: Partial<RunSettings>;
+  /** For results that are not rates (e.g. test accuracy): run once before any sampling; the
+   * named values are recorded as the case's `metrics` (the table prints the numbers and
+   * strings). A case with no variants only reports these. */
+  measure?(): Promise<CaseMetrics> | CaseMetrics;
 }
+
+/** Named results of a case besides its rates (JSON-safe values). */
+export type CaseMetrics = Record<string, unknown>;
 
 export interface RunSettings {
   /** Warm-up time per variant before sampling. */
@@ -117,6 +124,8 @@ export interface CaseResult {
   reference: (RateStats & { name: string }) | { name: string; unavailable: string } | null;
   /** True when some sample's CPU/wall ratio suggests another process took the CPU. */
   contention: boolean;
+  /** What the case's `measure` returned (absent when it has none). */
+  metrics?: CaseMetrics;
 }
 
 /** Below this CPU/wall ratio a single-threaded sample is flagged as contended. */
@@ -174,6 +183,20 @@ export async function measureCase(
   onSample?: (round: number, of: number) => void,
 ): Promise<CaseResult> {
   const settings: RunSettings = { ...base, ...c.settings };
+  const metrics = c.measure ? await c.measure() : undefined;
+  if (c.variants.length === 0 && !c.reference) {
+    onSample?.(1, 1);
+    return {
+      name: c.name,
+      params: c.params,
+      unit: c.unit,
+      settings,
+      variants: [],
+      reference: null,
+      contention: false,
+      ...(metrics === undefined ? {} : { metrics }),
+    };
+  }
   const iterations: number[] = [];
   for (const v of c.variants) iterations.push(await calibrate(v, settings));
   const samples: RateStats['samples'][] = c.variants.map(() => []);
@@ -221,5 +244,6 @@ export async function measureCase(
           ? c.reference
           : null),
     contention,
+    ...(metrics === undefined ? {} : { metrics }),
   };
 }

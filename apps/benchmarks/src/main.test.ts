@@ -161,6 +161,65 @@ describe('pnpm bench', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it('--quick runs generator-comparison: accuracy per model × seed, mean ± std, cost and wall time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'randwire-bench-'));
+    try {
+      const cap = io();
+      expect(
+        await main(['--quick', '--no-reference', '--only', 'generator-comparison', '--out', dir], cap.io),
+      ).toBe(0);
+      const r = JSON.parse(readFileSync(join(dir, 'generator-comparison.json'), 'utf8'));
+      expect(r).toMatchObject({
+        format: 'randwire-benchmark',
+        version: 1,
+        benchmark: 'generator-comparison',
+      });
+      expect(r.cases.map((c: { name: string }) => c.name)).toEqual(['ws', 'ba', 'er']);
+      const macs: number[] = [];
+      for (const c of r.cases) {
+        expect(c.unit).toBe('accuracy');
+        expect(c.variants).toEqual([]);
+        expect(c.params).toMatchObject({
+          seeds: [0, 1],
+          epochs: [1],
+          trainImages: 256,
+          testImages: 128,
+          batch: 32,
+        });
+        const m = c.metrics;
+        expect(m).toMatchObject({
+          multiplyAdds: expect.any(Number),
+          params: expect.any(Number),
+          costVsMean: expect.stringMatching(/%$/),
+          'acc @1 epoch': expect.stringMatching(/^\d\.\d{4} ± \d\.\d{4}$/),
+          wallSeconds: { mean: expect.any(Number), std: expect.any(Number) },
+        });
+        macs.push(m.multiplyAdds);
+        expect(m.runs.map((x: { seed: number }) => x.seed)).toEqual([0, 1]);
+        for (const run of m.runs) {
+          expect(run.testAcc).toHaveLength(1);
+          expect(run.testAcc[0]).toBeGreaterThanOrEqual(0);
+          expect(run.testAcc[0]).toBeLessThanOrEqual(1);
+          expect(run.seconds).toBeGreaterThan(0);
+        }
+        const { mean, std } = m.accuracy['1'];
+        expect(mean).toBeGreaterThanOrEqual(0);
+        expect(mean).toBeLessThanOrEqual(1);
+        expect(std).toBeGreaterThanOrEqual(0);
+      }
+      // about equal cost: the models differ only in aggregation weights and output nodes
+      expect(Math.max(...macs) / Math.min(...macs)).toBeLessThan(1.2);
+      const table = cap.out.join('\n');
+      expect(table).toMatch(
+        /\| case \| multiplyAdds \| params \| costVsMean \| acc @1 epoch \| wall s\/run \|/,
+      );
+      expect(table).toMatch(/\| ws \| .* ± /);
+      expect(table).not.toContain('| implementation |');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('the networkx reference worker', () => {

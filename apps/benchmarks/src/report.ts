@@ -89,17 +89,30 @@ export function markdownTable(results: BenchmarkResults): string {
   }
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const m = results.machine;
-  const out = [
-    `### ${results.benchmark}${results.quick ? ' (quick)' : ''}`,
-    '',
-    results.description,
-    '',
-    line(header),
-    line(header.map(() => '---')),
-    ...rows.map(line),
-    '',
+  const out = [`### ${results.benchmark}${results.quick ? ' (quick)' : ''}`, '', results.description, ''];
+  const withMetrics = results.cases.filter((c) => c.metrics !== undefined);
+  if (rows.length > 0 || withMetrics.length === 0)
+    out.push(line(header), line(header.map(() => '---')), ...rows.map(line), '');
+  if (withMetrics.length > 0) {
+    // Cases' non-rate results: one column per number or string metric.
+    const printable = (v: unknown) => typeof v === 'number' || typeof v === 'string';
+    const keys = [
+      ...new Set(
+        withMetrics.flatMap((c) =>
+          Object.entries(c.metrics!)
+            .filter(([, v]) => printable(v))
+            .map(([k]) => k),
+        ),
+      ),
+    ];
+    const cell = (v: unknown) => (typeof v === 'number' ? formatRate(v) : v === undefined ? '' : String(v));
+    out.push(line(['case', ...keys]), line(['---', ...keys.map(() => '---')]));
+    for (const c of withMetrics) out.push(line([c.name, ...keys.map((k) => cell(c.metrics![k]))]));
+    out.push('');
+  }
+  out.push(
     `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, load ${m.loadAverage.join('/')}, Node ${m.node}, ${results.date}`,
-  ];
+  );
   const contended = results.cases.filter((c) => c.contention).map((c) => c.name);
   if (contended.length > 0) {
     out.push(

@@ -73,7 +73,11 @@ export async function runBenchmarks(registry: Benchmark[], options: RunOptions =
     try {
       const all = await benchmark.setup({ quick, reference, log });
       const list = options.filter ? all.filter((c) => c.name.includes(options.filter!)) : all;
-      const totalSamples = list.reduce((sum, c) => sum + (c.settings?.samples ?? settings.samples), 0);
+      const totalSamples = list.reduce(
+        (sum, c) =>
+          sum + (c.variants.length === 0 && !c.reference ? 1 : (c.settings?.samples ?? settings.samples)),
+        0,
+      );
       let done = 0;
       for (const [i, c] of list.entries()) {
         cases.push(

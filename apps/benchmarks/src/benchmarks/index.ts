@@ -1,5 +1,6 @@
 // The benchmark registry: one entry per benchmark file, in the order `pnpm bench` runs them.
 import type { Benchmark } from '../harness';
+import { generatorComparison } from './generator-comparison';
 import { graphGeneration } from './graph-generation';
 import { memory } from './memory';
 import { onnxInference } from './onnx-inference';
@@ -16,4 +17,5 @@ export const benchmarks: Benchmark[] = [
   memory,
   wasmKernels,
   onnxInference,
+  generatorComparison,
 ];
