@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { RELATIVE_ERROR_BOUND, randomArray, rng, wasmVsCpu } from './test-utils/compare';
 import {
-  type ConvOp,
+  conv2d,
   conv2dOperands,
   convCases,
   convGradientErrors,
@@ -13,7 +13,6 @@ beforeAll(startWasmKernels);
 
 // strides 1 and 2, odd and even sizes, 'same' and 'valid', kernel 1×1 (the matmul path at
 // stride 1) and 3×3, batch 1 and 3; channels and width drawn from a seeded RNG.
-const conv2d: ConvOp = (x, f, s, pad) => tf.conv2d(x, f, s, pad);
 const cases = convCases([1, 3]);
 
 describe('Conv2DBackpropFilter on wasm', () => {
