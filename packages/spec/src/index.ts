@@ -44,3 +44,4 @@ export { NODE_TRANSFORMS, SPEC_FORMAT, SPEC_VERSION } from './types';
 export type { ValidateOptions, ValidateResult } from './validate';
 export { parseSpec, RESERVED_NAMES, VALIDATE_DEFAULTS, validateSpec } from './validate';
 export { LIBRARY_NAME, LIBRARY_VERSION } from './version';
+export { writeFileAtomic } from './write-file-atomic';

@@ -7,21 +7,9 @@
 //   checkpoints/step-NNNNNNNNN.ckpt
 // Every file is written atomically (temp file in the same folder, then rename); the model
 // is saved with model-io's saveModelToDir (per-file atomic, weights first).
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import type { NetworkSpec } from '@randwire/spec';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type NetworkSpec, writeFileAtomic } from '@randwire/spec';
 import { RunDirError } from './errors';
 
 export const RUN_FILES = Object.freeze({
@@ -33,25 +21,8 @@ export const RUN_FILES = Object.freeze({
   checkpoints: 'checkpoints',
 });
 
-/** Writes `data` to `path` atomically: a temp file in the same folder, fsync, rename. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  try {
-    const fd = openSync(tmp, 'w');
-    try {
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
+/** Writes `data` to `path` atomically (temp file, fsync, rename): @randwire/spec's, re-exported. */
+export { writeFileAtomic };
 
 export interface PrepareRunDirOptions {
   /** Allow a non-empty folder: its run files are replaced. */
