@@ -1,14 +1,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { nodeLayerNames, parameterList } from '@randwire/spec';
+import { type NetworkSpec, NODE_TRANSFORMS, nodeLayerNames, parameterList } from '@randwire/spec';
 import { onnx } from 'onnx-proto';
 import { ExportError } from './errors';
-import { EXPORT_DEFAULTS, exportOnnx, MAX_OPSET, MIN_OPSET } from './export-onnx';
+import { buildOnnxModel, EXPORT_DEFAULTS, exportOnnx, MAX_OPSET, MIN_OPSET } from './export-onnx';
 import { exportRunDir } from './export-run-dir';
+import { floatValueInfo } from './graph-builder';
 import { METADATA_KEYS, readOnnxMetadata } from './metadata';
-import { OnnxSession, runOnnx } from './run-onnx';
-import { normals, randomWeights } from './test-utils/reference';
+import { planChannels } from './pad-channels';
+import { type OnnxOutputs, OnnxSession, runOnnx } from './run-onnx';
+import { normals, randomWeights, rng } from './test-utils/reference';
 import { writeWeightsRunDir } from './test-utils/run-dir';
 import { handSpec } from './test-utils/specs';
 
@@ -167,4 +169,184 @@ describe('exportRunDir', () => {
       expect(fs.readdirSync(dir).sort()).toEqual(['model', 'spec.json']);
     });
   }
+});
+
+describe('exportOnnx: padChannels', () => {
+  // Channel counts that are not multiples of 8: stem 3 and 6 (conv2 with its pre-ReLU), stages
+  // 6 and 12 (so depthwise-3x3 has multipliers 1 and 2 at input-fed nodes), head 20.
+  const padSpec = (transform: NetworkSpec['stages'][number]['transform']) =>
+    handSpec({
+      transform,
+      height: 7,
+      width: 7,
+      imageChannels: 2,
+      stem: [
+        [1, 3, false],
+        [1, 6, true],
+      ],
+      stages: [
+        [5, 6, true],
+        [4, 12, true],
+      ],
+      headChannels: 20,
+    });
+  /** Random weights with non-trivial BN statistics (mean != 0, variance != 1). */
+  const padWeights = (spec: NetworkSpec, seed: number) => {
+    const w = randomWeights(spec, seed);
+    const u = rng(seed + 100);
+    for (const [name, t] of w) {
+      if (name.endsWith('/moving_mean')) t.data = t.data.map(() => u() - 0.5);
+      if (name.endsWith('/moving_variance')) t.data = t.data.map(() => 0.5 + u());
+    }
+    return w;
+  };
+  const padInput = (n: number) => ({
+    data: normals(n * 2 * 7 * 7, 11),
+    shape: [n, 2, 7, 7] as [number, number, number, number],
+  });
+  /** The model with the stage outputs as extra graph outputs (internal tensors to inspect). */
+  const withStageOutputs = (model: onnx.ModelProto) => {
+    for (const s of ['s1_out', 's2_out'])
+      model.graph!.output!.push(floatValueInfo(s, ['N', 'C', 'H', 'W'], s));
+    return onnx.ModelProto.encode(model).finish();
+  };
+  const decode = (bytes: Uint8Array) => onnx.ModelProto.decode(bytes);
+  const maxRelDiff = (a: Float32Array, b: Float32Array) => {
+    expect(a.length).toBe(b.length);
+    let scale = 1;
+    let diff = 0;
+    for (let i = 0; i < a.length; i++) {
+      scale = Math.max(scale, Math.abs(b[i]!));
+      diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    }
+    return diff / scale;
+  };
+  /** Compares an internal NCHW tensor: the real channels equal the unpadded model's, the
+   * padded ones are exactly 0. Returns the largest |value| in the padded channels. */
+  const compareInternal = (padded: OnnxOutputs[string], plain: OnnxOutputs[string]) => {
+    const [n, cp, h, w] = padded.dims as [number, number, number, number];
+    const c = plain.dims[1]!;
+    expect([padded.dims[0], padded.dims[2], padded.dims[3]]).toEqual([
+      plain.dims[0],
+      plain.dims[2],
+      plain.dims[3],
+    ]);
+    expect(cp).toBeGreaterThan(c);
+    const real = new Float32Array(n * c * h * w);
+    let extra = 0;
+    for (let b = 0; b < n; b++) {
+      for (let ch = 0; ch < cp; ch++) {
+        const src = padded.data.subarray((b * cp + ch) * h * w, (b * cp + ch + 1) * h * w);
+        if (ch < c) real.set(src, (b * c + ch) * h * w);
+        else for (const v of src) extra = Math.max(extra, Math.abs(v));
+      }
+    }
+    expect(maxRelDiff(real, plain.data)).toBeLessThanOrEqual(1e-5);
+    return extra;
+  };
+
+  for (const transform of NODE_TRANSFORMS) {
+    it(`${transform}: same outputs as the unpadded export, BN kept and folded; padded channels stay 0`, async () => {
+      const spec = padSpec(transform);
+      const weights = padWeights(spec, 3);
+      const x = padInput(3);
+      for (const foldBn of [false, true]) {
+        const plain = await runOnnx(withStageOutputs(buildOnnxModel(spec, weights, { foldBn }).model), x);
+        const built = buildOnnxModel(spec, weights, { foldBn, padChannels: 8 });
+        expect(built.summary.padChannels).toBe(8);
+        const padded = await runOnnx(withStageOutputs(built.model), x);
+        for (const o of ['logits', 'probs', 'features']) {
+          expect(padded[o]!.dims).toEqual(plain[o]!.dims);
+          expect(maxRelDiff(padded[o]!.data, plain[o]!.data)).toBeLessThanOrEqual(1e-5);
+        }
+        for (const s of ['s1_out', 's2_out']) expect(compareInternal(padded[s]!, plain[s]!)).toBe(0);
+      }
+    });
+  }
+
+  it('pads every Conv to multiples of the block except the image input and the features', () => {
+    for (const transform of NODE_TRANSFORMS) {
+      const spec = padSpec(transform);
+      const graph = buildOnnxModel(spec, padWeights(spec, 1), { padChannels: 8 }).model.graph!;
+      const dims = new Map(graph.initializer!.map((t) => [t.name, (t.dims ?? []).map(Number)]));
+      const convs = graph.node!.filter((n) => n.opType === 'Conv');
+      expect(convs.length).toBeGreaterThan(10);
+      for (const n of convs) {
+        const [out, perGroup] = dims.get(n.input![1]!)! as [number, number];
+        const group = Number(n.attribute!.find((a) => a.name === 'group')!.i);
+        const inC = perGroup * group;
+        if (n.name === 'conv1_conv') expect(inC).toBe(2);
+        else expect(inC % 8).toBe(0);
+        if (n.name === 'head_conv') expect(out).toBe(20);
+        else expect(out % 8).toBe(0);
+        if (group > 1) expect(perGroup).toBe(1);
+      }
+      const plan = planChannels(spec, 8);
+      for (const bn of graph.node!.filter((n) => n.opType === 'BatchNormalization')) {
+        const expected = bn.name === 'head_bn' ? 20 : bn.name!.startsWith('s2') ? plan.stages[1]!.out : 8;
+        expect(dims.get(bn.input![1]!)).toEqual([expected]);
+      }
+    }
+  });
+
+  it('fills the padded BN channels with gamma 0, beta 0, mean 0, variance 1; a nonzero beta would leak', async () => {
+    const spec = padSpec('sep-conv-3x3');
+    const weights = padWeights(spec, 2);
+    const { model } = buildOnnxModel(spec, weights, { padChannels: 8 });
+    const inits = new Map(model.graph!.initializer!.map((t) => [t.name!, t]));
+    const values = (name: string) => {
+      const raw = inits.get(name)!.rawData!;
+      return Array.from(new Float32Array(Uint8Array.from(raw).buffer));
+    };
+    const bn = 's1_n2_bn'; // 6 real channels, 8 in the graph
+    expect(values(`${bn}/gamma`).slice(6)).toEqual([0, 0]);
+    expect(values(`${bn}/beta`).slice(6)).toEqual([0, 0]);
+    expect(values(`${bn}/moving_mean`).slice(6)).toEqual([0, 0]);
+    expect(values(`${bn}/moving_variance`).slice(6)).toEqual([1, 1]);
+    expect(values(`${bn}/moving_variance`).slice(0, 6)).toEqual(
+      Array.from(weights.get(`${bn}/moving_variance`)!.data),
+    );
+
+    // Mutation: a padded beta of 0.5 on every stage-1 node makes s1_out's padded channels
+    // nonzero (what the equality tests above would catch); consumers' zero columns still
+    // keep the logits unchanged.
+    const x = padInput(2);
+    const plain = await runOnnx(withStageOutputs(buildOnnxModel(spec, weights).model), x);
+    const mutated = decode(exportOnnx(spec, weights, { padChannels: 8 }));
+    for (const t of mutated.graph!.initializer!) {
+      if (t.name!.startsWith('s1_') && t.name!.endsWith('_bn/beta')) {
+        const v = Float32Array.from(values(t.name!));
+        v.fill(0.5, 6);
+        t.rawData = new Uint8Array(v.buffer);
+      }
+    }
+    const out = await runOnnx(withStageOutputs(mutated), x);
+    expect(compareInternal(out['s1_out']!, plain['s1_out']!)).toBeGreaterThan(0.1);
+    expect(maxRelDiff(out['logits']!.data, plain['logits']!.data)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('records the block in the metadata and the summary (0 when off)', () => {
+    const spec = padSpec('conv-3x3');
+    const weights = padWeights(spec, 1);
+    const padded = buildOnnxModel(spec, weights, { padChannels: 16 });
+    expect(padded.summary.padChannels).toBe(16);
+    expect(
+      readOnnxMetadata(exportOnnx(spec, weights, { padChannels: 16 })).metadata[METADATA_KEYS.padChannels],
+    ).toBe('16');
+    const plain = buildOnnxModel(spec, weights, { padChannels: 1 });
+    expect(plain.summary.padChannels).toBe(0);
+    expect(readOnnxMetadata(exportOnnx(spec, weights)).metadata[METADATA_KEYS.padChannels]).toBe('0');
+    expect(padded.summary.parameters).toBeGreaterThan(plain.summary.parameters);
+  });
+
+  it('rejects a block that is not 0, 1 or a power of two 2..64', () => {
+    const spec = padSpec('conv-3x3');
+    const weights = padWeights(spec, 1);
+    for (const bad of [3, 24, 128, -8, 0.5]) {
+      expect(() => exportOnnx(spec, weights, { padChannels: bad })).toThrow(ExportError);
+    }
+    expect(() => exportOnnx(spec, weights, { padChannels: 12 })).toThrow(
+      /^@randwire\/onnx\/export-onnx: invalid padChannels \(12\): must be 0 or 1 \(off\) or a power of two 2\.\.64$/,
+    );
+  });
 });

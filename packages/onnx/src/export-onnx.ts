@@ -22,6 +22,7 @@ import { type AttributeValue, floatValueInfo, GraphBuilder } from './graph-build
 import { hwioToOihw } from './layout';
 import { buildMetadata, packageVersion } from './metadata';
 import { type ConvArgs, type EmitContext, nodeTransformOp } from './node-transforms';
+import { checkPadChannels, padBatchNorm, padConvKernel, planChannels } from './pad-channels';
 import { onnxSamePads, sameOutputSize } from './same-padding';
 import { validateWeights, type WeightMap, type WeightTensor } from './weights';
 
@@ -39,6 +40,11 @@ export interface ExportOptions {
   ignoreExtraWeights?: boolean;
   /** The spec JSON to embed in metadata (default: the canonical `serializeSpec(spec)`). */
   specJson?: string;
+  /** Zero-pad every internal tensor's channel count to a multiple of this (0 or 1 = off; a
+   * power of two 2..64). Same outputs, larger file; lets onnxruntime's CPU provider use its
+   * blocked (NCHWc) convolution kernels when channel counts are not multiples of 16. The
+   * image input and the `features` output (head conv) keep their channel counts. */
+  padChannels?: number;
 }
 
 export const EXPORT_DEFAULTS = Object.freeze({
@@ -46,6 +52,7 @@ export const EXPORT_DEFAULTS = Object.freeze({
   foldBn: false,
   noSoftmax: false,
   ignoreExtraWeights: false,
+  padChannels: 0,
 });
 
 /** The first opset of the default domain in which each emitted op exists with the
@@ -103,6 +110,8 @@ export interface ExportSummary {
   /** Number of float parameters written (after folding). */
   parameters: number;
   foldBn: boolean;
+  /** The channel block internal tensors were zero-padded to (0 = not padded). */
+  padChannels: number;
   outputs: string[];
 }
 
@@ -127,6 +136,8 @@ export function buildOnnxModel(
   }
   const foldBn = options.foldBn ?? EXPORT_DEFAULTS.foldBn;
   const softmax = !(options.noSoftmax ?? EXPORT_DEFAULTS.noSoftmax);
+  const block = checkPadChannels(options.padChannels ?? EXPORT_DEFAULTS.padChannels, where);
+  const padChannels = block > 1 ? block : 0;
   for (const stage of spec.stages ?? []) nodeTransformOp(stage.transform);
   const checked = validateSpec(spec);
   if (!checked.ok) {
@@ -154,7 +165,21 @@ export function buildOnnxModel(
     doc?: string,
   ) => g.node(opType, name, inputs, attributes, doc ? { doc } : {});
 
-  const conv = (a: ConvArgs): string => {
+  const conv = (args: ConvArgs): string => {
+    const [co0, cpg0] = args.kernel.shape as [number, number];
+    const padded = padConvKernel(
+      args.kernel,
+      args.group,
+      args.inChannels ?? cpg0 * args.group,
+      args.outChannels ?? co0,
+    );
+    const grew = padded.data !== args.kernel.data;
+    const a: ConvArgs = {
+      ...args,
+      kernel: padded,
+      group: padded.group,
+      doc: grew ? `${args.doc}; zero-padded to ${args.inChannels} -> ${args.outChannels} channels` : args.doc,
+    };
     const [co, , kh, kw] = a.kernel.shape as [number, number, number, number];
     const attrs = (): Record<string, AttributeValue> => ({
       kernel_shape: { ints: [kh, kw] },
@@ -163,11 +188,19 @@ export function buildOnnxModel(
       dilations: { ints: [1, 1] },
       group: { int: a.group },
     });
+    const bnParams = (bn: string) =>
+      padBatchNorm(
+        {
+          gamma: weight(`${bn}/gamma`).data,
+          beta: weight(`${bn}/beta`).data,
+          mean: weight(`${bn}/moving_mean`).data,
+          variance: weight(`${bn}/moving_variance`).data,
+        },
+        co,
+      );
+    const padDoc = grew ? '; zero-padded channels' : '';
     if (a.bn && foldBn) {
-      const gamma = weight(`${a.bn}/gamma`).data;
-      const beta = weight(`${a.bn}/beta`).data;
-      const mean = weight(`${a.bn}/moving_mean`).data;
-      const variance = weight(`${a.bn}/moving_variance`).data;
+      const { gamma, beta, mean, variance } = bnParams(a.bn);
       const per = a.kernel.data.length / co;
       const k = new Float32Array(a.kernel.data.length);
       const bias = new Float32Array(co);
@@ -181,7 +214,7 @@ export function buildOnnxModel(
         a.weightName,
         a.kernel.shape,
         k,
-        `ONNX layout, batch norm '${a.bn}' folded in`,
+        `ONNX layout, batch norm '${a.bn}' folded in${padDoc}`,
       );
       const bName = g.initializer(
         `${layer}/bias`,
@@ -201,15 +234,19 @@ export function buildOnnxModel(
       a.weightName,
       a.kernel.shape,
       a.kernel.data,
-      'ONNX layout (converted from tfjs)',
+      `ONNX layout (converted from tfjs)${padDoc}`,
     );
     const out = node('Conv', a.name, [a.input, kName], attrs(), a.doc);
     if (!a.bn) return out;
-    const ins = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((w) => {
-      const n = `${a.bn}/${w}`;
-      const t = weight(n);
-      return g.initializer(n, t.shape, t.data);
-    });
+    const p = bnParams(a.bn);
+    const ins = (
+      [
+        ['gamma', p.gamma],
+        ['beta', p.beta],
+        ['moving_mean', p.mean],
+        ['moving_variance', p.variance],
+      ] as const
+    ).map(([w, data]) => g.initializer(`${a.bn}/${w}`, [co], data));
     return node(
       'BatchNormalization',
       a.bn,
@@ -220,11 +257,14 @@ export function buildOnnxModel(
   };
   const ctx: EmitContext = { spec, weight, conv, node };
 
+  const plan = planChannels(spec, block);
+
   // Stem.
+  let c = spec.input.channels;
   let h = spec.input.height;
   let w = spec.input.width;
   let x = INPUT_NAME;
-  for (const unit of spec.stem) {
+  for (const [u, unit] of spec.stem.entries()) {
     const n = convUnitLayerNames(unit);
     if (unit.preRelu) x = node('Relu', n.relu, [x]);
     const k = `${n.conv}/kernel`;
@@ -238,14 +278,18 @@ export function buildOnnxModel(
       pads: onnxSamePads(h, w, unit.kernel, unit.stride),
       bn: n.bn,
       doc: `stem ${unit.kernel}x${unit.kernel} conv ${unit.inChannels} -> ${unit.channels}, stride ${unit.stride}, TF 'same' padding`,
+      inChannels: c,
+      outChannels: plan.stem[u]!,
     });
+    c = plan.stem[u]!;
     h = sameOutputSize(h, unit.stride);
     w = sameOutputSize(w, unit.stride);
   }
 
   // Random stages.
-  for (const stage of spec.stages) {
+  for (const [si, stage] of spec.stages.entries()) {
     const op = nodeTransformOp(stage.transform);
+    const pc = plan.stages[si]!;
     const inH = h;
     const inW = w;
     const outs = new Map<number, string>();
@@ -294,6 +338,8 @@ export function buildOnnxModel(
         input: relu,
         inChannels: nodeInChannels(stage, sn),
         channels: stage.channels,
+        paddedInChannels: fromInput ? pc.in : pc.out,
+        paddedChannels: pc.out,
         height: ih,
         width: iw,
         stride: sn.stride,
@@ -336,6 +382,8 @@ export function buildOnnxModel(
     pads: [0, 0, 0, 0],
     bn: HEAD_LAYERS.bn,
     doc: `head 1x1 conv ${hd.inChannels} -> ${hd.channels}`,
+    inChannels: plan.headIn,
+    outChannels: hd.channels,
   });
   x = node('Relu', HEAD_LAYERS.relu2, [x]);
   x = node('GlobalAveragePool', HEAD_LAYERS.pool, [x]);
@@ -390,6 +438,7 @@ export function buildOnnxModel(
   const metadata = buildMetadata(spec, specJson, {
     foldBn,
     softmax,
+    padChannels,
     weightsSha256: weightsDigest(spec, weights),
   });
   const model = onnx.ModelProto.create({
@@ -437,6 +486,7 @@ export function buildOnnxModel(
       initializers: g.initializers.length,
       parameters,
       foldBn,
+      padChannels,
       outputs: outputs.map((o) => o.name ?? ''),
     },
   };

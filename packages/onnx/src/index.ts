@@ -20,6 +20,7 @@ export type { OnnxModelInfo } from './metadata';
 export { METADATA_KEYS, readOnnxMetadata } from './metadata';
 export type { EmitContext, NodeTransformOp, TransformArgs } from './node-transforms';
 export { NODE_TRANSFORM_OPS, nodeTransformOp } from './node-transforms';
+export { PAD_CHANNELS_ALLOWED } from './pad-channels';
 export type { OnnxPrediction, PredictOnnxOptions, Uint8Images } from './predict-onnx';
 export { PREDICT_DEFAULTS, predictOnnx } from './predict-onnx';
 export type {

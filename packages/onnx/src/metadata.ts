@@ -26,6 +26,7 @@ export const METADATA_KEYS = Object.freeze({
   onnxProtoVersion: 'randwire.export.onnx_proto_version',
   foldBn: 'randwire.export.fold_bn',
   softmax: 'randwire.export.softmax',
+  padChannels: 'randwire.export.pad_channels',
   weightsSha256: 'randwire.weights.sha256',
 });
 
@@ -45,7 +46,7 @@ function onnxProtoVersion(): string {
 export function buildMetadata(
   spec: NetworkSpec,
   specJson: string,
-  info: { foldBn: boolean; softmax: boolean; weightsSha256: string },
+  info: { foldBn: boolean; softmax: boolean; padChannels?: number; weightsSha256: string },
 ): Record<string, string> {
   const K = METADATA_KEYS;
   return {
@@ -68,6 +69,7 @@ export function buildMetadata(
     [K.onnxProtoVersion]: onnxProtoVersion(),
     [K.foldBn]: String(info.foldBn),
     [K.softmax]: String(info.softmax),
+    [K.padChannels]: String(info.padChannels ?? 0),
     [K.weightsSha256]: info.weightsSha256,
     [K.spec]: specJson,
   };

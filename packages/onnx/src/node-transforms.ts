@@ -29,6 +29,11 @@ export interface ConvArgs {
   /** Batch-norm layer applied after the conv (folded into it when the export folds BN). */
   bn?: string;
   doc: string;
+  /** Channels of the input / output tensors in the exported graph when they are zero-padded
+   * (`ExportOptions.padChannels`); the kernel (and BN) are padded to them. Default: the
+   * kernel's own. */
+  inChannels?: number;
+  outChannels?: number;
 }
 
 export interface EmitContext {
@@ -54,6 +59,11 @@ export interface TransformArgs {
   input: string;
   inChannels: number;
   channels: number;
+  /** Channels of `input` and of the node's output in the exported graph: `inChannels` and
+   * `channels` rounded up when the export zero-pads channels (`ExportOptions.padChannels`),
+   * otherwise equal to them. */
+  paddedInChannels: number;
+  paddedChannels: number;
   /** Spatial size of `input`. */
   height: number;
   width: number;
@@ -93,6 +103,8 @@ function poolThenConv1x1(op: 'MaxPool' | 'AveragePool', transform: NodeTransform
         pads: [0, 0, 0, 0],
         bn: t.names.bn,
         doc: `1x1 conv ${t.inChannels} -> ${t.channels}`,
+        inChannels: t.paddedInChannels,
+        outChannels: t.paddedChannels,
       });
     },
   };
@@ -114,6 +126,8 @@ export const NODE_TRANSFORM_OPS: Readonly<Record<NodeTransform, NodeTransformOp>
         stride: t.stride,
         pads: onnxSamePads(t.height, t.width, 3, t.stride),
         doc: `separable conv, 3x3 depthwise part (group ${dw.group}), stride ${t.stride}, TF 'same' padding`,
+        inChannels: t.paddedInChannels,
+        outChannels: t.paddedInChannels,
       });
       return ctx.conv({
         name: `${t.names.conv}/pointwise`,
@@ -125,6 +139,8 @@ export const NODE_TRANSFORM_OPS: Readonly<Record<NodeTransform, NodeTransformOp>
         pads: [0, 0, 0, 0],
         bn: t.names.bn,
         doc: `separable conv, 1x1 pointwise part ${t.inChannels} -> ${t.channels}`,
+        inChannels: t.paddedInChannels,
+        outChannels: t.paddedChannels,
       });
     },
   },
@@ -142,6 +158,8 @@ export const NODE_TRANSFORM_OPS: Readonly<Record<NodeTransform, NodeTransformOp>
         pads: onnxSamePads(t.height, t.width, 3, t.stride),
         bn: t.names.bn,
         doc: `3x3 conv ${t.inChannels} -> ${t.channels}, stride ${t.stride}, TF 'same' padding`,
+        inChannels: t.paddedInChannels,
+        outChannels: t.paddedChannels,
       });
     },
   },
@@ -162,6 +180,8 @@ export const NODE_TRANSFORM_OPS: Readonly<Record<NodeTransform, NodeTransformOp>
         pads: onnxSamePads(t.height, t.width, 3, t.stride),
         bn: t.names.bn,
         doc: `3x3 depthwise conv (group ${dw.group}, multiplier ${t.channels / t.inChannels}), stride ${t.stride}, TF 'same' padding`,
+        inChannels: t.paddedInChannels,
+        outChannels: t.paddedChannels,
       });
     },
   },
