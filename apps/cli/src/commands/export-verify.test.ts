@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { METADATA_KEYS, readOnnxMetadata } from '@randwire/onnx';
 import type { NetworkSpec } from '@randwire/spec';
 import { buildModel, saveModelToDir } from '@randwire/tfjs';
 import { main } from '../main';
@@ -64,6 +65,39 @@ describe('randwire export / verify', () => {
     expect(await main(['verify', out, '--against', run, ...VERIFY], human)).toBe(0);
     expect(human.stdout.join('\n')).toMatch(/tolerance: .* <= 0\.0001/);
     expect(human.stdout.at(-1)).toBe('PASS');
+  });
+
+  it('exports with --pad-channels: recorded, more parameters, and it still verifies against the run', async () => {
+    const run = path.join(tmp, 'run');
+    const out = path.join(tmp, 'tiny-pad16.onnx');
+    const ex = capture();
+    expect(await main(['export', run, '-o', out, '--pad-channels', '16', '--json'], ex)).toBe(0);
+    const summary = JSON.parse(ex.stdout.join('')) as { padChannels: number; parameters: number };
+    expect(summary.padChannels).toBe(16);
+    expect(readOnnxMetadata(out).metadata[METADATA_KEYS.padChannels]).toBe('16');
+    const plain = capture();
+    expect(await main(['export', run, '-o', path.join(tmp, 'tiny-plain.onnx'), '--json'], plain)).toBe(0);
+    const plainSummary = JSON.parse(plain.stdout.join('')) as { padChannels: number; parameters: number };
+    expect(plainSummary.padChannels).toBe(0);
+    expect(summary.parameters).toBeGreaterThan(plainSummary.parameters);
+
+    const v = capture();
+    expect(await main(['verify', out, '--against', run, ...VERIFY, '--json'], v)).toBe(0);
+    expect(JSON.parse(v.stdout.join('')).pass).toBe(true);
+
+    const human = capture();
+    expect(await main(['export', run, '-o', out, '--pad-channels', '8'], human)).toBe(0);
+    expect(human.stdout.join('\n')).toMatch(/channels zero-padded to multiples of 8/);
+    const bad = capture();
+    const badOut = path.join(tmp, 'bad-pad.onnx');
+    expect(await main(['export', run, '-o', badOut, '--pad-channels', '12'], bad)).toBe(2);
+    expect(bad.stderr.join('\n')).toMatch(
+      /invalid --pad-channels '12': must be one of 0, 1, 2, 4, 8, 16, 32, 64/,
+    );
+    expect(fs.existsSync(badOut)).toBe(false);
+    const help = capture();
+    expect(await main(['export', '--help'], help)).toBe(0);
+    expect(help.stdout.join('\n')).toMatch(/--pad-channels N[\s\S]*multiples of 16/);
   });
 
   it('exits 1 when the model does not match the run', async () => {

@@ -9,15 +9,17 @@ import {
   MAX_OPSET,
   MIN_IR_VERSION,
   MIN_OPSET,
+  PAD_CHANNELS_ALLOWED,
 } from '@randwire/onnx';
-import { type Command, numberOption, UserError } from '../cli';
+import { type Command, choiceOption, numberOption, UserError } from '../cli';
 
 const NAME = 'export';
 
 export const exportCommand: Command = {
   name: NAME,
   summary: 'Export a trained run directory to an ONNX model (NCHW, dynamic batch)',
-  usage: 'run/ [-o model.onnx] [--opset N] [--ir-version N] [--fold-bn] [--no-softmax] [--json]',
+  usage:
+    'run/ [-o model.onnx] [--opset N] [--ir-version N] [--fold-bn] [--no-softmax] [--pad-channels N] [--json]',
   details: [
     'Reads run/spec.json and the tfjs weights in run/model/ (model.json + weights.bin) and',
     'writes an ONNX model (written atomically: on error no file is left):',
@@ -26,10 +28,14 @@ export const exportCommand: Command = {
     "  outputs  'logits'   [N, classes]; 'probs' [N, classes] (softmax; left out with",
     "                      --no-softmax); 'features' [N, head channels] (pooled, for backbone use)",
     "Node names are the spec's stable layer names; metadata carries the spec and its provenance.",
+    '--pad-channels 16 zero-pads every internal channel count to a multiple of 16: same',
+    "outputs, larger file, and faster onnxruntime CPU inference when the network's channel",
+    'counts are not multiples of 16 (its blocked NCHWc convolution kernels need them).',
     '',
     'Examples:',
     '  randwire export runs/fmnist -o fmnist.onnx',
     '  randwire export runs/fmnist -o fmnist-folded.onnx --fold-bn --opset 13 --json',
+    '  randwire export runs/cifar -o cifar-fast.onnx --fold-bn --pad-channels 16',
   ].join('\n'),
   options: {
     out: { type: 'string', short: 'o', arg: 'PATH', description: 'output file (default: run/model.onnx)' },
@@ -46,6 +52,12 @@ export const exportCommand: Command = {
     },
     'fold-bn': { type: 'boolean', description: 'fold batch norms into the preceding convolutions' },
     'no-softmax': { type: 'boolean', description: "leave out the 'probs' output" },
+    'pad-channels': {
+      type: 'string',
+      arg: 'N',
+      default: String(EXPORT_DEFAULTS.padChannels),
+      description: `zero-pad internal channel counts to a multiple of N (${PAD_CHANNELS_ALLOWED.join(', ')}; 0 = off): faster onnxruntime CPU inference when channels are not multiples of 16, same outputs, larger file`,
+    },
     json: { type: 'boolean', description: 'print a JSON summary on stdout' },
   },
   positionals: [1, 1],
@@ -66,6 +78,10 @@ export const exportCommand: Command = {
       min: MIN_IR_VERSION,
       max: MAX_IR_VERSION,
     });
+    const padChannels = Number(
+      choiceOption(NAME, 'pad-channels', values['pad-channels'], PAD_CHANNELS_ALLOWED.map(String)) ??
+        EXPORT_DEFAULTS.padChannels,
+    );
     const out = typeof values['out'] === 'string' ? values['out'] : path.join(dir, 'model.onnx');
     const started = Date.now();
     const r = exportRunDir(dir, out, {
@@ -73,13 +89,15 @@ export const exportCommand: Command = {
       irVersion: irVersion ?? defaultIrVersion(opset),
       foldBn: values['fold-bn'] === true,
       noSoftmax: values['no-softmax'] === true,
+      padChannels,
     });
     if (values['json']) {
       ctx.out(JSON.stringify({ run: dir, ...r, ms: Date.now() - started }));
     } else {
       ctx.out(
         `exported ${dir} (spec '${r.spec}') → ${r.path}: ${(r.bytes / 1024).toFixed(1)} KiB, opset ${r.opset}, IR ${r.irVersion}, ` +
-          `${r.nodes} nodes, ${r.parameters.toLocaleString('en-US')} parameters, BN ${r.foldBn ? 'folded' : 'kept'}, outputs ${r.outputs.join(', ')}`,
+          `${r.nodes} nodes, ${r.parameters.toLocaleString('en-US')} parameters, BN ${r.foldBn ? 'folded' : 'kept'}, ` +
+          `${r.padChannels > 0 ? `channels zero-padded to multiples of ${r.padChannels}, ` : ''}outputs ${r.outputs.join(', ')}`,
       );
     }
     return 0;
