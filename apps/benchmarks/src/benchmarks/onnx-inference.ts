@@ -2,7 +2,7 @@
 // @randwire/onnx's export (graph optimization 'all', 1 and 2 intra-op threads) against
 // @randwire/tfjs's model on the wasm and cpu backends, and PyTorch eager (Debian's, CPU,
 // 2 threads) building the same spec.
-import { exportOnnx, OnnxSession, type WeightMap } from '@randwire/onnx';
+import { buildOnnxModel, exportOnnx, OnnxSession, type WeightMap } from '@randwire/onnx';
 import { generateSpec, type NetworkSpec } from '@randwire/spec';
 import { buildModel } from '@randwire/tfjs';
 import * as tf from '@tensorflow/tfjs';
@@ -21,10 +21,13 @@ import {
 const BATCHES = [1, 32, 64];
 const QUICK_BATCHES = [1, 32];
 const ORT_THREADS = [1, 2];
+/** `padChannels` of the extra onnxruntime variants (`ort-t1-pad16`, `ort-t2-pad16`). */
+const PAD_BLOCK = 16;
 
 const notes = [
   'One operation = one image; each iteration runs one batch (float32 input already normalized, NCHW for onnxruntime, NHWC for tfjs).',
   "onnxruntime-node 1.30, CPU provider, graphOptimizationLevel 'all', intraOpNumThreads as named (ort-t1, ort-t2), interOpNumThreads 1.",
+  `ort-t1-pad${PAD_BLOCK} / ort-t2-pad${PAD_BLOCK}: the same weights exported with padChannels ${PAD_BLOCK} (every internal channel count zero-padded to a multiple of ${PAD_BLOCK}, same outputs), so MLAS can use its blocked NCHWc convolutions; params.paddedParameters counts that model's weights.`,
   'tfjs 4.22: wasm (SIMD, no threads under Node) and cpu (plain JS; batch 1 only, batch 32 takes seconds per call).',
   'Weights: buildModel(spec, { seed: 0 }) initial weights (one model per tfjs backend) exported with exportOnnx; speed does not depend on the values.',
   'Full run: configurations A (mnist-small) and B (cifar-small), seed 0, batch 1, 32 and 64; --quick: a 6-node C=8 network at batch 1 and 32.',
@@ -80,7 +83,15 @@ export const onnxInference: Benchmark = {
         models.set(backend, m);
         tfModels.push(m);
       }
-      const bytes = exportOnnx(spec, tfjsWeights(models.get(backends[0]!)!));
+      const weights = tfjsWeights(models.get(backends[0]!)!);
+      const exports = [
+        { suffix: '', bytes: exportOnnx(spec, weights) },
+        {
+          suffix: `-pad${PAD_BLOCK}`,
+          bytes: exportOnnx(spec, weights, { padChannels: PAD_BLOCK }),
+          parameters: buildOnnxModel(spec, weights, { padChannels: PAD_BLOCK }).summary.parameters,
+        },
+      ];
       if (typeof torch !== 'string') {
         await torch.load(`onnx-inference-${key}`, spec);
         if (!ctx.quick) await torch.load(`onnx-inference-${key}-t1`, spec, 1);
@@ -90,25 +101,27 @@ export const onnxInference: Benchmark = {
         const values = new Float32Array(batch * height * width * channels);
         for (let i = 0; i < values.length; i++) values[i] = Math.sin(i * 12.9898) * 1.5;
         const variants: Variant[] = [];
-        for (const threads of ORT_THREADS) {
-          const session = await OnnxSession.create(bytes, {
-            batch,
-            threads,
-            graphOptimizationLevel: 'all',
-            executionProvider: 'cpu',
-          });
-          sessions.push(session);
-          const input = {
-            data: values,
-            shape: [batch, channels, height, width] as [number, number, number, number],
-          };
-          variants.push({
-            name: `ort-t${threads}`,
-            operationsPerIteration: batch,
-            async run(iterations) {
-              for (let i = 0; i < iterations; i++) await session.run(input);
-            },
-          });
+        for (const { suffix, bytes } of exports) {
+          for (const threads of ORT_THREADS) {
+            const session = await OnnxSession.create(bytes, {
+              batch,
+              threads,
+              graphOptimizationLevel: 'all',
+              executionProvider: 'cpu',
+            });
+            sessions.push(session);
+            const input = {
+              data: values,
+              shape: [batch, channels, height, width] as [number, number, number, number],
+            };
+            variants.push({
+              name: `ort-t${threads}${suffix}`,
+              operationsPerIteration: batch,
+              async run(iterations) {
+                for (let i = 0; i < iterations; i++) await session.run(input);
+              },
+            });
+          }
         }
         for (const backend of backends) {
           if (backend === 'cpu' && batch > 1) continue;
@@ -143,6 +156,7 @@ export const onnxInference: Benchmark = {
               backends: labels,
               multiplyAddsPerImage: cost.multiplyAdds,
               params: cost.params,
+              paddedParameters: exports[1]!.parameters!,
             },
             unit: 'img/s',
             variants,
