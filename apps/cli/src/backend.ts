@@ -1,7 +1,9 @@
 // The `--backend` option of the tfjs commands (train, eval, predict, verify): its definition,
 // parsing, selection and the one stderr line describing the backend in use.
-import { BACKEND_PREFERENCES, type BackendInfo, type BackendPreference, selectBackend } from '@randwire/tfjs';
+import type { BackendInfo, BackendPreference } from '@randwire/tfjs';
 import { type CommandContext, choiceOption, type OptionDef } from './cli';
+import { BACKEND_PREFERENCES } from './help-constants';
+import { loadTfjs } from './lazy-packages';
 
 export const BACKEND_OPTION: Readonly<OptionDef> = Object.freeze({
   type: 'string',
@@ -27,7 +29,7 @@ export async function startBackend(
   preference: BackendPreference,
   ctx: Pick<CommandContext, 'err'>,
 ): Promise<BackendInfo> {
-  const backend = await selectBackend(preference);
+  const backend = await loadTfjs().selectBackend(preference);
   ctx.err(describeBackend(backend));
   return backend;
 }

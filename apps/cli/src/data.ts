@@ -16,8 +16,8 @@ import {
   syntheticDataset,
 } from '@randwire/datasets';
 import type { NetworkSpec } from '@randwire/spec';
-import { readRunConfig } from '@randwire/tfjs';
 import { UserError } from './cli';
+import { loadTfjs } from './lazy-packages';
 
 /** How a run's data was chosen (recorded in train-config.json so eval and resume re-read it). */
 export interface DataChoice {
@@ -110,7 +110,7 @@ export function loadDataSplit(
 /** The data choice a run directory recorded (null: no train-config.json or none in it). */
 export function readRunDataChoice(runDir: string): DataChoice | null {
   try {
-    return readRunConfig<{ dataChoice?: DataChoice }>(runDir).dataChoice ?? null;
+    return loadTfjs().readRunConfig<{ dataChoice?: DataChoice }>(runDir).dataChoice ?? null;
   } catch {
     // a run directory without train-config.json (e.g. a model saved by hand)
     return null;

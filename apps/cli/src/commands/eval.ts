@@ -1,14 +1,7 @@
 // `randwire eval`: evaluate a run's model (batch norm in inference mode) on a test set:
 // accuracy, loss, per-class accuracy and the confusion matrix.
 import { join } from 'node:path';
-import {
-  type EvaluationResult,
-  evaluate,
-  formatConfusion,
-  loadModelFromDir,
-  RUN_FILES,
-  readRunSpec,
-} from '@randwire/tfjs';
+import type { EvaluationResult } from '@randwire/tfjs';
 import { BACKEND_OPTION, backendOption, startBackend } from '../backend';
 import { type Command, choiceOption, numberOption } from '../cli';
 import {
@@ -18,6 +11,7 @@ import {
   loadDataSplit,
   readRunDataChoice,
 } from '../data';
+import { loadTfjs } from '../lazy-packages';
 import { pct } from './train';
 
 const NAME = 'eval';
@@ -46,6 +40,7 @@ Examples:
     const limit = numberOption(NAME, 'limit', values['limit'], { integer: true, min: 1 }) ?? null;
     const batchSize = numberOption(NAME, 'batch-size', values['batch-size'], { integer: true, min: 1 })!;
     const backendPref = backendOption(NAME, values['backend']);
+    const { evaluate, formatConfusion, loadModelFromDir, RUN_FILES, readRunSpec } = loadTfjs();
     const spec = readRunSpec(runDir);
     const stored = readRunDataChoice(runDir) ?? DEFAULT_DATA_CHOICE;
     const given = values['data'] !== undefined;

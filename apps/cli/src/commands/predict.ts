@@ -8,13 +8,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { embeddedFashionMnist, fitImage, readImageFile } from '@randwire/datasets';
-import { predictOnnx, readOnnxMetadata } from '@randwire/onnx';
 import type { NetworkSpec } from '@randwire/spec';
-import { loadModelFromDir, normalizeImages, RUN_FILES, readRunSpec } from '@randwire/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs';
 import { BACKEND_OPTION, backendOption, startBackend } from '../backend';
 import { type Command, numberOption, UserError } from '../cli';
 import { classNamesFor, DEFAULT_DATA_CHOICE, readRunDataChoice } from '../data';
+import { loadOnnx, loadTensorflow, loadTfjs } from '../lazy-packages';
 
 const NAME = 'predict';
 
@@ -89,9 +88,12 @@ interface Prediction {
 
 /** Class probabilities (images x classes) of the run's tfjs model. */
 async function predictTfjs(runDir: string, spec: NetworkSpec, images: Uint8Array, count: number) {
+  const { loadModelFromDir, normalizeImages, RUN_FILES } = loadTfjs();
   const model = await loadModelFromDir(join(runDir, RUN_FILES.model));
   try {
-    const t = tf.tidy(() => (model.predict(normalizeImages(spec, images, count)) as tf.Tensor[])[1]!);
+    const t = loadTensorflow().tidy(
+      () => (model.predict(normalizeImages(spec, images, count)) as Tensor[])[1]!,
+    );
     const probs = Float32Array.from(t.dataSync() as Float32Array);
     t.dispose();
     return probs;
@@ -134,7 +136,7 @@ Examples:
   async run(values, positionals, ctx) {
     const [modelArg, ...args] = positionals as [string, ...string[]];
     const onnx = isOnnxFile(modelArg);
-    const spec = onnx ? readOnnxMetadata(modelArg).spec : readRunSpec(modelArg);
+    const spec = onnx ? loadOnnx().readOnnxMetadata(modelArg).spec : loadTfjs().readRunSpec(modelArg);
     const top = numberOption(NAME, 'top', values['top'], { integer: true, min: 1, max: spec.classes })!;
     const backendPref = backendOption(NAME, values['backend']);
     const inputs = args.flatMap((a) => readPredictInputs(a, spec));
@@ -149,7 +151,7 @@ Examples:
     let results: Prediction[];
     if (onnx) {
       runtime = 'onnxruntime';
-      const r = await predictOnnx(
+      const r = await loadOnnx().predictOnnx(
         modelArg,
         { images: all, count: inputs.length, height, width, channels },
         { topK: top },

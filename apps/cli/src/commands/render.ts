@@ -1,8 +1,8 @@
 // randwire render spec.json -o out.svg|out.png: each stage's DAG, layered top to bottom.
 
 import { renderSpecSvg } from '@randwire/spec';
-import { Resvg } from '@resvg/resvg-js';
 import { type Command, choiceOption, UserError } from '../cli';
+import { loadResvg } from '../lazy-packages';
 import { loadSpecArg, writeFileAtomic } from './spec-io';
 
 const FORMATS = ['svg', 'png'] as const;
@@ -47,15 +47,16 @@ export const renderCommand: Command = {
     }
     const spec = loadSpecArg('render', positionals[0]!);
     const svg = renderSpecSvg(spec, { labels: !values['no-labels'] });
-    const data =
-      format === 'svg'
-        ? svg
-        : new Resvg(svg, {
-            fitTo: { mode: 'zoom', value: scale },
-            font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
-          })
-            .render()
-            .asPng();
+    let data: string | Uint8Array = svg;
+    if (format === 'png') {
+      const { Resvg } = loadResvg();
+      data = new Resvg(svg, {
+        fitTo: { mode: 'zoom', value: scale },
+        font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+      })
+        .render()
+        .asPng();
+    }
     writeFileAtomic('render', out, data);
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     if (values['json']) {

@@ -1,7 +1,6 @@
 // Reading specs (file or `-` for stdin) and writing outputs atomically, for the commands.
 import { readFileSync } from 'node:fs';
-import { type NetworkSpec, parseSpec } from '@randwire/spec';
-import { writeFileAtomic as writeFileAtomicOrThrow } from '@randwire/tfjs';
+import { type NetworkSpec, parseSpec, writeFileAtomic as writeFileAtomicOrThrow } from '@randwire/spec';
 import { UserError } from '../cli';
 
 /** Standard input, replaceable in tests. */
@@ -28,7 +27,7 @@ export function loadSpecArg(command: string, path: string): NetworkSpec {
   return parseSpec(readTextArg(command, path), path === '-' ? 'stdin' : path);
 }
 
-/** Writes a file atomically (@randwire/tfjs's writeFileAtomic: a temporary file in the same
+/** Writes a file atomically (@randwire/spec's writeFileAtomic: a temporary file in the same
  * directory, then a rename); a failure is a UserError naming the file. */
 export function writeFileAtomic(command: string, path: string, data: string | Uint8Array): void {
   try {

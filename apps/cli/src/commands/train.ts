@@ -4,18 +4,12 @@
 import { join } from 'node:path';
 import { DEBIAN_FASHION_MNIST_DIR } from '@randwire/datasets';
 import type { NetworkSpec } from '@randwire/spec';
-import {
-  type EpochMetrics,
-  RUN_FILES,
-  readRunConfig,
-  readRunSpec,
-  TRAIN_DEFAULTS,
-  type TrainOptions,
-  train,
-} from '@randwire/tfjs';
+import type { EpochMetrics, TrainOptions } from '@randwire/tfjs';
 import { BACKEND_OPTION, backendOption, startBackend } from '../backend';
 import { type Command, type CommandContext, numberOption, UserError } from '../cli';
 import { DATA_CHOICES, type DataChoice, DEFAULT_DATA_CHOICE, loadDataSplit } from '../data';
+import { TRAIN_DEFAULTS } from '../help-constants';
+import { loadTfjs } from '../lazy-packages';
 import { loadSpecArg } from './spec-io';
 
 const NAME = 'train';
@@ -155,6 +149,7 @@ Examples:
     const testLimit =
       numberOption(NAME, 'test-limit', values['test-limit'], { integer: true, min: 0 }) ?? null;
 
+    const { RUN_FILES, readRunConfig, readRunSpec, train } = loadTfjs();
     let epochs = options.epochs ?? TRAIN_DEFAULTS.epochs;
     let spec: NetworkSpec;
     let runDir: string;

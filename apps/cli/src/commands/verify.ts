@@ -3,29 +3,15 @@
 // relative differences and top-1 agreement; exit 1 above the tolerance.
 import * as path from 'node:path';
 import { type ImageDataset, limitDataset } from '@randwire/datasets';
-import {
-  COMPARE_DEFAULTS,
-  type Comparison,
-  compareOutputs,
-  nhwcToNchw,
-  normalizeUint8ToNchw,
-  OnnxSession,
-  readOnnxMetadata,
-} from '@randwire/onnx';
+import type { Comparison } from '@randwire/onnx';
 import { type NetworkSpec, OUTPUT_NAMES } from '@randwire/spec';
-import {
-  type BackendPreference,
-  loadModelFromDir,
-  normalizedValues,
-  normalValues,
-  RUN_FILES,
-  readRunSpec,
-  stableStringify,
-} from '@randwire/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { BackendPreference } from '@randwire/tfjs';
+import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { BACKEND_OPTION, backendOption, startBackend } from '../backend';
 import { type Command, type CommandContext, numberOption, UserError } from '../cli';
 import { DATA_CHOICES, openDataset } from '../data';
+import { COMPARE_DEFAULTS } from '../help-constants';
+import { loadOnnx, loadTensorflow, loadTfjs } from '../lazy-packages';
 
 const NAME = 'verify';
 
@@ -98,7 +84,7 @@ function loadData(
 }
 
 function tfjsPredict(
-  model: tf.LayersModel,
+  model: LayersModel,
   nhwc: Float32Array,
   count: number,
   spec: NetworkSpec,
@@ -112,10 +98,11 @@ function tfjsPredict(
     [OUTPUT_NAMES.features]: new Float32Array(count * spec.head.channels),
   };
   const names = [OUTPUT_NAMES.logits, OUTPUT_NAMES.probs, OUTPUT_NAMES.features];
+  const tf = loadTensorflow();
   for (let s = 0; s < count; s += batch) {
     const b = Math.min(batch, count - s);
     const x = tf.tensor4d(nhwc.subarray(s * per, (s + b) * per), [b, height, width, channels]);
-    const ys = model.predict(x) as tf.Tensor[];
+    const ys = model.predict(x) as Tensor[];
     names.forEach((name, i) => {
       const d = ys[i]!.dataSync() as Float32Array;
       out[name]!.set(d, s * (d.length / b));
@@ -146,6 +133,9 @@ export async function verifyOnnxAgainstRun(
     ...VERIFY_DEFAULTS,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v != null)),
   };
+  const { compareOutputs, nhwcToNchw, normalizeUint8ToNchw, OnnxSession, readOnnxMetadata } = loadOnnx();
+  const { loadModelFromDir, normalizedValues, normalValues, RUN_FILES, readRunSpec, stableStringify } =
+    loadTfjs();
   const info = readOnnxMetadata(modelPath);
   const spec = readRunSpec(runDir);
   if (stableStringify(info.spec) !== stableStringify(spec)) {

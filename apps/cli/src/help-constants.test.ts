@@ -1,0 +1,21 @@
+import * as onnx from '@randwire/onnx';
+import * as tfjs from '@randwire/tfjs';
+import * as copies from './help-constants';
+
+describe('help constants (copies that keep --help from loading tfjs and onnxruntime)', () => {
+  it("equal @randwire/tfjs's values", () => {
+    expect(copies.BACKEND_PREFERENCES).toEqual(tfjs.BACKEND_PREFERENCES);
+    expect(tfjs.TRAIN_DEFAULTS).toMatchObject(copies.TRAIN_DEFAULTS);
+  });
+
+  it("equal @randwire/onnx's values", () => {
+    expect(copies.COMPARE_DEFAULTS).toEqual(onnx.COMPARE_DEFAULTS);
+    expect(copies.EXPORT_DEFAULTS.opset).toBe(onnx.EXPORT_DEFAULTS.opset);
+    expect([copies.MIN_OPSET, copies.MAX_OPSET, copies.MIN_IR_VERSION, copies.MAX_IR_VERSION]).toEqual([
+      onnx.MIN_OPSET,
+      onnx.MAX_OPSET,
+      onnx.MIN_IR_VERSION,
+      onnx.MAX_IR_VERSION,
+    ]);
+  });
+});
