@@ -33,8 +33,11 @@ export const TRAIN_DEFAULTS = Object.freeze({
 /** @randwire/onnx's COMPARE_DEFAULTS. */
 export const COMPARE_DEFAULTS = Object.freeze({ tolerance: 1e-4 });
 
-/** @randwire/onnx's EXPORT_DEFAULTS.opset (the only field a help text shows). */
-export const EXPORT_DEFAULTS = Object.freeze({ opset: 17 });
+/** @randwire/onnx's EXPORT_DEFAULTS (the fields `randwire export` shows). */
+export const EXPORT_DEFAULTS = Object.freeze({ opset: 17, padChannels: 0 });
+
+/** @randwire/onnx's PAD_CHANNELS_ALLOWED. */
+export const PAD_CHANNELS_ALLOWED: readonly number[] = Object.freeze([0, 1, 2, 4, 8, 16, 32, 64]);
 
 /** @randwire/onnx's opset and IR version ranges. */
 export const MIN_OPSET = 11;
