@@ -1,17 +1,17 @@
 // `randwire export`: a training run directory (spec.json + model/) → an ONNX model file.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type Command, choiceOption, numberOption, UserError } from '../cli';
+// Help constants copied from @randwire/onnx, which loads onnxruntime-node: it is required in run.
 import {
-  defaultIrVersion,
   EXPORT_DEFAULTS,
-  exportRunDir,
   MAX_IR_VERSION,
   MAX_OPSET,
   MIN_IR_VERSION,
   MIN_OPSET,
   PAD_CHANNELS_ALLOWED,
-} from '@randwire/onnx';
-import { type Command, choiceOption, numberOption, UserError } from '../cli';
+} from '../help-constants';
+import { loadOnnx } from '../lazy-packages';
 
 const NAME = 'export';
 
@@ -83,6 +83,7 @@ export const exportCommand: Command = {
         EXPORT_DEFAULTS.padChannels,
     );
     const out = typeof values['out'] === 'string' ? values['out'] : path.join(dir, 'model.onnx');
+    const { defaultIrVersion, exportRunDir } = loadOnnx();
     const started = Date.now();
     const r = exportRunDir(dir, out, {
       opset,
