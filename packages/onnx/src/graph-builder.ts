@@ -74,6 +74,15 @@ export class GraphBuilder {
     return output;
   }
 
+  /** Adds an int64 initializer (a constant tensor of shapes, axes or indices). */
+  int64Initializer(name: string, shape: number[], values: number[]): string {
+    if (this.tensorNames.has(name))
+      throw new ExportError(`@randwire/onnx/graph-builder: duplicate tensor name '${name}'`);
+    this.tensorNames.add(name);
+    this.initializers.push(int64Tensor(name, shape, values));
+    return name;
+  }
+
   /** Adds a float32 initializer (a constant tensor). */
   initializer(name: string, shape: number[], data: Float32Array, doc?: string): string {
     if (this.tensorNames.has(name))
@@ -94,6 +103,14 @@ export class GraphBuilder {
     });
     return name;
   }
+}
+
+/** int64 tensor proto, little-endian raw data. */
+function int64Tensor(name: string, shape: number[], values: number[]): onnx.ITensorProto {
+  const raw = new Uint8Array(values.length * 8);
+  const view = new DataView(raw.buffer);
+  for (let i = 0; i < values.length; i++) view.setBigInt64(i * 8, BigInt(values[i]!), true);
+  return { name, dims: shape, dataType: onnx.TensorProto.DataType.INT64, rawData: raw };
 }
 
 /** A float32 tensor value-info with a symbolic batch dimension `N` first. */

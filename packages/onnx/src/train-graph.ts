@@ -1,0 +1,623 @@
+// One training step of a spec network as a single ONNX graph, so that onnxruntime-node (multi-
+// threaded, vectorized CPU kernels from npm alone) can train it: forward in training mode
+// (batch norm on batch statistics), softmax cross-entropy against given (label-smoothed)
+// targets, the backward pass written out op by op, and the SGD-momentum update with coupled
+// weight decay (PyTorch's convention, as @randwire/tfjs's optimizer), plus the batch norms'
+// moving statistics (Keras convention, biased batch variance, as tfjs). Parameters and momentum
+// buffers travel in tfjs layout under their spec names, so state moves 1:1 between this
+// engine, tfjs models, checkpoints and the exporter.
+//
+// Inputs:  image [B, C, H, W] (normalized, NCHW), targets [B, classes], lr [] and, per
+//          trainable parameter p: p and `p:momentum`; per moving statistic m: m.
+// Outputs: loss [], logits [B, classes]; `p:next`, `p:momentum_next`, `m:next`.
+import {
+  convUnitLayerNames,
+  HEAD_LAYERS,
+  INPUT_NAME,
+  type NetworkSpec,
+  type NodeTransform,
+  nodeInChannels,
+  nodeLayerNames,
+  OUTPUT_NAMES,
+  type ParameterInfo,
+  parameterList,
+  stageOutputName,
+} from '@randwire/spec';
+import { onnx } from 'onnx-proto';
+import { ExportError } from './errors';
+import { type AttributeValue, floatValueInfo, GraphBuilder } from './graph-builder';
+import { onnxSamePads, sameOutputSize } from './same-padding';
+
+export interface TrainGraphOptions {
+  /** Examples per step (static: every tensor of the graph has a fixed shape). */
+  batchSize: number;
+  momentum: number;
+  nesterov: boolean;
+  /** L2 weight decay, added to the gradient of parameters whose `decay` is true. */
+  weightDecay: number;
+}
+
+/** Node transforms the training graph can differentiate. */
+export const TRAIN_GRAPH_TRANSFORMS: readonly NodeTransform[] = Object.freeze([
+  'sep-conv-3x3',
+  'conv-3x3',
+  'depthwise-3x3',
+]);
+
+/** Graph input/output names of one parameter. */
+export interface TrainGraphParameter {
+  info: ParameterInfo;
+  /** Graph input holding the value (tfjs layout). */
+  input: string;
+  /** Graph output holding the value after the step. */
+  output: string;
+  /** Momentum buffer input / output (trainable parameters only). */
+  momentumInput: string | null;
+  momentumOutput: string | null;
+}
+
+export interface TrainGraph {
+  model: onnx.ModelProto;
+  batchSize: number;
+  /** Every parameter of the spec, in parameterList order. */
+  parameters: TrainGraphParameter[];
+  inputs: { image: string; targets: string; lr: string };
+  outputs: { loss: string; logits: string };
+}
+
+const WHERE = '@randwire/onnx/train-graph';
+export const TRAIN_GRAPH_OPSET = 17;
+export const TRAIN_INPUTS = Object.freeze({ image: INPUT_NAME, targets: 'targets', lr: 'lr' });
+export const TRAIN_OUTPUTS = Object.freeze({ loss: 'loss', logits: OUTPUT_NAMES.logits });
+const nextName = (p: string) => `${p}:next`;
+const momentumName = (p: string) => `${p}:momentum`;
+
+/** Emits ops with unique tensor names and records, for each, how to send gradients back. */
+class Tape {
+  readonly g: GraphBuilder;
+  private readonly used = new Set<string>();
+  private readonly backward: Array<() => void> = [];
+  private readonly grads = new Map<string, string[]>();
+  private readonly constants = new Map<string, string>();
+
+  constructor(inputs: string[]) {
+    this.g = new GraphBuilder(inputs);
+    for (const i of inputs) this.used.add(i);
+  }
+
+  unique(base: string): string {
+    let name = base;
+    for (let k = 1; this.used.has(name); k++) name = `${base}_${k}`;
+    this.used.add(name);
+    return name;
+  }
+
+  op(type: string, inputs: string[], attrs: Record<string, AttributeValue> = {}, base?: string): string {
+    return this.g.node(type, this.unique(base ?? type.toLowerCase()), inputs, attrs);
+  }
+
+  /** Emits an op whose output is the graph output `output`. */
+  named(type: string, inputs: string[], output: string, attrs: Record<string, AttributeValue> = {}): string {
+    this.used.add(output);
+    return this.g.node(type, output, inputs, attrs);
+  }
+
+  ints(values: number[], scalar = false): string {
+    const key = `i${scalar ? 's' : ''}:${values.join(',')}`;
+    let name = this.constants.get(key);
+    if (!name) {
+      name = this.g.int64Initializer(
+        this.unique(`const_i64_${this.constants.size}`),
+        scalar ? [] : [values.length],
+        values,
+      );
+      this.constants.set(key, name);
+    }
+    return name;
+  }
+
+  float(value: number): string {
+    const key = `f:${value}`;
+    let name = this.constants.get(key);
+    if (!name) {
+      name = this.g.initializer(
+        this.unique(`const_f32_${this.constants.size}`),
+        [],
+        new Float32Array([value]),
+      );
+      this.constants.set(key, name);
+    }
+    return name;
+  }
+
+  onBackward(f: () => void): void {
+    this.backward.push(f);
+  }
+
+  addGrad(tensor: string, grad: string): void {
+    const list = this.grads.get(tensor);
+    if (list) list.push(grad);
+    else this.grads.set(tensor, [grad]);
+  }
+
+  /** The gradient of `tensor` (summed over its consumers), or null when nothing depends on it. */
+  grad(tensor: string): string | null {
+    const list = this.grads.get(tensor);
+    if (!list || list.length === 0) return null;
+    if (list.length === 1) return list[0]!;
+    const sum = this.op('Sum', list, {}, `${tensor}/grad`);
+    this.grads.set(tensor, [sum]);
+    return sum;
+  }
+
+  runBackward(): void {
+    for (let i = this.backward.length - 1; i >= 0; i--) this.backward[i]!();
+  }
+}
+
+interface Feature {
+  name: string;
+  channels: number;
+  h: number;
+  w: number;
+}
+
+interface ConvSpec {
+  name: string;
+  /** Parameter name of the kernel (tfjs layout: HWIO, or depthwise [k, k, C, mult]). */
+  kernel: string;
+  k: number;
+  stride: number;
+  depthwise: boolean;
+  cout: number;
+  /** Whether the input needs a gradient (not for the image). */
+  inputGrad: boolean;
+}
+
+/** Builds the training-step graph of `spec` (see the file comment). */
+export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions): TrainGraph {
+  const B = options.batchSize;
+  if (!Number.isSafeInteger(B) || B < 1) {
+    throw new ExportError(`${WHERE}: invalid batchSize (${B}): must be an integer >= 1`);
+  }
+  for (const stage of spec.stages) {
+    if (!TRAIN_GRAPH_TRANSFORMS.includes(stage.transform)) {
+      throw new ExportError(
+        `${WHERE}: stage '${stage.name}' uses node transform '${stage.transform}', which the onnxruntime training engine cannot train: must be one of ${TRAIN_GRAPH_TRANSFORMS.join(', ')} (train it with tfjs)`,
+      );
+    }
+  }
+  if (spec.head.dropout > 0) {
+    throw new ExportError(
+      `${WHERE}: head.dropout (${spec.head.dropout}) is not supported by the onnxruntime training engine: must be 0 (train it with tfjs)`,
+    );
+  }
+  const params = parameterList(spec);
+  const byName = new Map(params.map((p) => [p.name, p]));
+  const graphInputs: string[] = [TRAIN_INPUTS.image, TRAIN_INPUTS.targets, TRAIN_INPUTS.lr];
+  for (const p of params) {
+    graphInputs.push(p.name);
+    if (p.trainable) graphInputs.push(momentumName(p.name));
+  }
+  const t = new Tape(graphInputs);
+  const eps = spec.batchNorm.epsilon;
+  const bnMomentum = spec.batchNorm.momentum;
+  const movingOutputs = new Map<string, string>();
+  const param = (name: string): string => {
+    if (!byName.has(name)) throw new ExportError(`${WHERE}: the spec has no parameter '${name}'`);
+    return name;
+  };
+
+  // ---- ops with their backward rules ----
+  const relu = (x: Feature, name: string): Feature => {
+    const y = t.op('Relu', [x.name], {}, name);
+    t.onBackward(() => {
+      const dy = t.grad(y);
+      if (dy) t.addGrad(x.name, t.op('Mul', [dy, t.op('Sign', [y], {}, `${name}/mask`)], {}, `${name}/dx`));
+    });
+    return { ...x, name: y };
+  };
+
+  const conv = (x: Feature, c: ConvSpec): Feature => {
+    const { k, stride: s } = c;
+    const cin = x.channels;
+    const mult = c.depthwise ? c.cout / cin : 1;
+    const group = c.depthwise ? cin : 1;
+    const pads = k === 1 ? [0, 0, 0, 0] : onnxSamePads(x.h, x.w, k, s);
+    const oh = sameOutputSize(x.h, s);
+    const ow = sameOutputSize(x.w, s);
+    const kp = param(c.kernel);
+    // tfjs layout -> ONNX [out, in / group, k, k].
+    const W = c.depthwise
+      ? t.op(
+          'Reshape',
+          [t.op('Transpose', [kp], { perm: { ints: [2, 3, 0, 1] } }), t.ints([c.cout, 1, k, k])],
+          {},
+          `${c.name}/W`,
+        )
+      : t.op('Transpose', [kp], { perm: { ints: [3, 2, 0, 1] } }, `${c.name}/W`);
+    const convAttrs = {
+      kernel_shape: { ints: [k, k] },
+      strides: { ints: [s, s] },
+      pads: { ints: pads },
+      dilations: { ints: [1, 1] },
+      group: { int: group },
+    };
+    const y = t.op('Conv', [x.name, W], convAttrs, c.name);
+    t.onBackward(() => {
+      const dy = t.grad(y);
+      if (!dy) return;
+      if (c.inputGrad) {
+        const outPad = [
+          x.h - ((oh - 1) * s + k - pads[0]! - pads[2]!),
+          x.w - ((ow - 1) * s + k - pads[1]! - pads[3]!),
+        ];
+        t.addGrad(
+          x.name,
+          t.op('ConvTranspose', [dy, W], { ...convAttrs, output_padding: { ints: outPad } }, `${c.name}/dx`),
+        );
+      }
+      t.addGrad(kp, kernelGrad(x, dy, c, { cin, mult, pads, oh, ow }));
+    });
+    return { name: y, channels: c.cout, h: oh, w: ow };
+  };
+
+  // dL/dkernel in tfjs layout.
+  const kernelGrad = (
+    x: Feature,
+    dy: string,
+    c: ConvSpec,
+    g: { cin: number; mult: number; pads: number[]; oh: number; ow: number },
+  ): string => {
+    const { k, stride: s, cout } = c;
+    const { cin, pads, oh, ow } = g;
+    // dy as [cout, B*oh*ow].
+    const dyT = () =>
+      t.op('Reshape', [t.op('Transpose', [dy], { perm: { ints: [1, 0, 2, 3] } }), t.ints([cout, -1])]);
+    if (k === 1 && s === 1 && !c.depthwise) {
+      const xT = t.op('Reshape', [
+        t.op('Transpose', [x.name], { perm: { ints: [0, 2, 3, 1] } }),
+        t.ints([-1, cin]),
+      ]);
+      const dW = t.op('MatMul', [dyT(), xT]); // [cout, cin]
+      return t.op(
+        'Reshape',
+        [t.op('Transpose', [dW], { perm: { ints: [1, 0] } }), t.ints([1, 1, cin, cout])],
+        {},
+        `${c.kernel}/grad`,
+      );
+    }
+    if (!c.depthwise) {
+      // Dense: a convolution of the input (batch as channels) with dy as the kernel, dilated by
+      // the stride: [cin, B, H, W] * [cout, B, oh, ow] -> [cin, cout, k', k'] (k' = k unless
+      // 'same' padding was clipped at 0), then HWIO.
+      const xT = t.op('Transpose', [x.name], { perm: { ints: [1, 0, 2, 3] } });
+      const dyT4 = t.op('Transpose', [dy], { perm: { ints: [1, 0, 2, 3] } });
+      let dW = t.op('Conv', [xT, dyT4], {
+        kernel_shape: { ints: [oh, ow] },
+        strides: { ints: [1, 1] },
+        pads: { ints: pads },
+        dilations: { ints: [s, s] },
+        group: { int: 1 },
+      });
+      const kh = x.h + pads[0]! + pads[2]! - s * (oh - 1);
+      const kw = x.w + pads[1]! + pads[3]! - s * (ow - 1);
+      if (kh !== k || kw !== k) dW = t.op('Slice', [dW, t.ints([0, 0]), t.ints([k, k]), t.ints([2, 3])]);
+      return t.op('Transpose', [dW], { perm: { ints: [2, 3, 0, 1] } }, `${c.kernel}/grad`);
+    }
+    // Depthwise: d kernel[a, b, ch, m] = sum over batch and positions of x_tap[ch] * dy[ch * mult + m],
+    // one strided slice of the padded input per tap.
+    const padded = pads.some((p) => p !== 0)
+      ? t.op('Pad', [x.name, t.ints([0, 0, pads[0]!, pads[1]!, 0, 0, pads[2]!, pads[3]!])], {
+          mode: { string: 'constant' },
+        })
+      : x.name;
+    const per: string[] = [];
+    for (let a = 0; a < k; a++) {
+      for (let b = 0; b < k; b++) {
+        const tap = t.op('Slice', [
+          padded,
+          t.ints([a, b]),
+          t.ints([a + s * (oh - 1) + 1, b + s * (ow - 1) + 1]),
+          t.ints([2, 3]),
+          t.ints([s, s]),
+        ]);
+        const xs =
+          g.mult === 1
+            ? tap
+            : t.op('Reshape', [
+                t.op('Expand', [
+                  t.op('Reshape', [tap, t.ints([B, cin, 1, oh, ow])]),
+                  t.ints([B, cin, g.mult, oh, ow]),
+                ]),
+                t.ints([B, cout, oh, ow]),
+              ]);
+        per.push(t.op('ReduceSum', [t.op('Mul', [xs, dy]), t.ints([0, 2, 3])], { keepdims: { int: 0 } }));
+      }
+    }
+    // [k*k*cout] -> [k, k, cin, mult]
+    return t.op(
+      'Reshape',
+      [t.op('Concat', per, { axis: { int: 0 } }), t.ints([k, k, cin, g.mult])],
+      {},
+      `${c.kernel}/grad`,
+    );
+  };
+
+  const batchNorm = (x: Feature, layer: string): Feature => {
+    const C = x.channels;
+    const m = B * x.h * x.w;
+    const axes = { axes: { ints: [0, 2, 3] } };
+    const c4 = t.ints([1, C, 1, 1]);
+    const mean = t.op('ReduceMean', [x.name], axes, `${layer}/mean`);
+    const xc = t.op('Sub', [x.name, mean], {}, `${layer}/centered`);
+    const variance = t.op('ReduceMean', [t.op('Mul', [xc, xc])], axes, `${layer}/variance`);
+    const rstd = t.op(
+      'Reciprocal',
+      [t.op('Sqrt', [t.op('Add', [variance, t.float(eps)])])],
+      {},
+      `${layer}/rstd`,
+    );
+    const xhat = t.op('Mul', [xc, rstd], {}, `${layer}/xhat`);
+    const gamma = param(`${layer}/gamma`);
+    const beta = param(`${layer}/beta`);
+    const gamma4 = t.op('Reshape', [gamma, c4]);
+    const y = t.op('Add', [t.op('Mul', [xhat, gamma4]), t.op('Reshape', [beta, c4])], {}, layer);
+    // Moving statistics (Keras: moving - (moving - batch) * (1 - momentum), biased variance).
+    for (const [stat, value] of [
+      ['moving_mean', mean],
+      ['moving_variance', variance],
+    ] as const) {
+      const pn = param(`${layer}/${stat}`);
+      const batch = t.op('Reshape', [value, t.ints([C])]);
+      const delta = t.op('Mul', [t.op('Sub', [pn, batch]), t.float(1 - bnMomentum)]);
+      movingOutputs.set(pn, t.named('Sub', [pn, delta], nextName(pn)));
+    }
+    t.onBackward(() => {
+      const dy = t.grad(y);
+      if (!dy) return;
+      const keep = { keepdims: { int: 1 } };
+      const sumDy = t.op('ReduceSum', [dy, t.ints([0, 2, 3])], keep);
+      const sumDyX = t.op('ReduceSum', [t.op('Mul', [dy, xhat]), t.ints([0, 2, 3])], keep);
+      t.addGrad(beta, t.op('Reshape', [sumDy, t.ints([C])], {}, `${beta}/grad`));
+      t.addGrad(gamma, t.op('Reshape', [sumDyX, t.ints([C])], {}, `${gamma}/grad`));
+      // dx = gamma * rstd * (dy - sum(dy) / m - xhat * sum(dy * xhat) / m)
+      const inner = t.op('Sub', [
+        t.op('Sub', [dy, t.op('Mul', [sumDy, t.float(1 / m)])]),
+        t.op('Mul', [xhat, t.op('Mul', [sumDyX, t.float(1 / m)])]),
+      ]);
+      t.addGrad(x.name, t.op('Mul', [inner, t.op('Mul', [gamma4, rstd])], {}, `${layer}/dx`));
+    });
+    return { ...x, name: y };
+  };
+
+  const weightedSum = (xs: Feature[], layer: string): Feature => {
+    const logits = param(`${layer}/logits`);
+    const w = t.op('Sigmoid', [logits], {}, `${layer}/weights`);
+    const ws = xs.map((_, i) =>
+      t.op('Gather', [w, t.ints([i], true)], { axis: { int: 0 } }, `${layer}/w${i}`),
+    );
+    const y = t.op(
+      'Sum',
+      xs.map((x, i) => t.op('Mul', [x.name, ws[i]!], {}, `${layer}/mul${i}`)),
+      {},
+      layer,
+    );
+    t.onBackward(() => {
+      const dy = t.grad(y);
+      if (!dy) return;
+      const dws = xs.map((x, i) => {
+        t.addGrad(x.name, t.op('Mul', [dy, ws[i]!]));
+        return t.op('ReduceSum', [t.op('Mul', [dy, x.name])], { keepdims: { int: 1 } }); // [1,1,1,1]
+      });
+      const dw = t.op('Reshape', [t.op('Concat', dws, { axis: { int: 0 } }), t.ints([xs.length])]);
+      const dsig = t.op('Mul', [w, t.op('Sub', [t.float(1), w])]);
+      t.addGrad(logits, t.op('Mul', [dw, dsig], {}, `${logits}/grad`));
+    });
+    return { ...xs[0]!, name: y };
+  };
+
+  const mean = (xs: Feature[], name: string): Feature => {
+    if (xs.length === 1) return xs[0]!;
+    const y = t.op(
+      'Mean',
+      xs.map((x) => x.name),
+      {},
+      name,
+    );
+    t.onBackward(() => {
+      const dy = t.grad(y);
+      if (!dy) return;
+      const scaled = t.op('Mul', [dy, t.float(1 / xs.length)]);
+      for (const x of xs) t.addGrad(x.name, scaled);
+    });
+    return { ...xs[0]!, name: y };
+  };
+
+  // ---- the network ----
+  let x: Feature = {
+    name: INPUT_NAME,
+    channels: spec.input.channels,
+    h: spec.input.height,
+    w: spec.input.width,
+  };
+  let first = true;
+  for (const unit of spec.stem) {
+    const n = convUnitLayerNames(unit);
+    if (unit.preRelu) x = relu(x, n.relu);
+    x = conv(x, {
+      name: n.conv,
+      kernel: `${n.conv}/kernel`,
+      k: unit.kernel,
+      stride: unit.stride,
+      depthwise: false,
+      cout: unit.channels,
+      inputGrad: !first,
+    });
+    x = batchNorm(x, n.bn);
+    first = false;
+  }
+  for (const stage of spec.stages) {
+    const outs = new Map<number, Feature>();
+    for (const sn of stage.nodes) {
+      const names = nodeLayerNames(stage, sn);
+      const srcs = sn.inputs.map((i) => {
+        const f = i === 'input' ? x : outs.get(i);
+        if (!f)
+          throw new ExportError(
+            `${WHERE}: stage '${stage.name}' node ${sn.id} reads node ${i}, which does not precede it`,
+          );
+        return f;
+      });
+      let h = srcs.length > 1 ? weightedSum(srcs, names.agg) : srcs[0]!;
+      h = relu(h, names.relu);
+      const cin = nodeInChannels(stage, sn);
+      if (h.channels !== cin)
+        throw new ExportError(
+          `${WHERE}: node ${names.conv} reads ${h.channels} channels, the spec says ${cin}`,
+        );
+      const base = { stride: sn.stride, cout: stage.channels, inputGrad: true };
+      if (stage.transform === 'sep-conv-3x3') {
+        h = conv(h, {
+          ...base,
+          name: `${names.conv}/depthwise`,
+          kernel: `${names.conv}/depthwise_kernel`,
+          k: 3,
+          depthwise: true,
+          cout: cin,
+        });
+        h = conv(h, {
+          ...base,
+          name: `${names.conv}/pointwise`,
+          kernel: `${names.conv}/pointwise_kernel`,
+          k: 1,
+          stride: 1,
+          depthwise: false,
+        });
+      } else if (stage.transform === 'conv-3x3') {
+        h = conv(h, { ...base, name: names.conv, kernel: `${names.conv}/kernel`, k: 3, depthwise: false });
+      } else {
+        h = conv(h, {
+          ...base,
+          name: names.conv,
+          kernel: `${names.conv}/depthwise_kernel`,
+          k: 3,
+          depthwise: true,
+        });
+      }
+      outs.set(sn.id, batchNorm(h, names.bn));
+    }
+    x = mean(
+      stage.outputs.map((i) => outs.get(i)!),
+      stageOutputName(stage),
+    );
+  }
+  const hd = spec.head;
+  x = relu(x, HEAD_LAYERS.relu);
+  x = conv(x, {
+    name: HEAD_LAYERS.conv,
+    kernel: `${HEAD_LAYERS.conv}/kernel`,
+    k: 1,
+    stride: 1,
+    depthwise: false,
+    cout: hd.channels,
+    inputGrad: true,
+  });
+  x = batchNorm(x, HEAD_LAYERS.bn);
+  x = relu(x, HEAD_LAYERS.relu2);
+  const pooled = t.op('GlobalAveragePool', [x.name], {}, HEAD_LAYERS.pool);
+  const features = t.op('Flatten', [pooled], { axis: { int: 1 } }, OUTPUT_NAMES.features);
+  const fcK = param(`${HEAD_LAYERS.fc}/kernel`);
+  const fcB = param(`${HEAD_LAYERS.fc}/bias`);
+  const logits = t.named('Gemm', [features, fcK, fcB], TRAIN_OUTPUTS.logits);
+  // Loss: mean over the batch of -sum(targets * log_softmax(logits)).
+  const logp = t.op('LogSoftmax', [logits], { axis: { int: 1 } });
+  t.named(
+    'Mul',
+    [
+      t.op('ReduceSum', [t.op('Mul', [TRAIN_INPUTS.targets, logp])], { keepdims: { int: 0 } }),
+      t.float(-1 / B),
+    ],
+    TRAIN_OUTPUTS.loss,
+  );
+  // Backward, from the logits down.
+  const dLogits = t.op(
+    'Mul',
+    [t.op('Sub', [t.op('Softmax', [logits], { axis: { int: 1 } }), TRAIN_INPUTS.targets]), t.float(1 / B)],
+    {},
+    'logits/grad',
+  );
+  t.addGrad(fcK, t.op('Gemm', [features, dLogits], { transA: { int: 1 } }, `${fcK}/grad`));
+  t.addGrad(fcB, t.op('ReduceSum', [dLogits, t.ints([0])], { keepdims: { int: 0 } }, `${fcB}/grad`));
+  const dFeatures = t.op('Gemm', [dLogits, fcK], { transB: { int: 1 } });
+  const dPooled = t.op('Reshape', [dFeatures, t.ints([B, hd.channels, 1, 1])]);
+  t.addGrad(
+    x.name,
+    t.op(
+      'Expand',
+      [t.op('Mul', [dPooled, t.float(1 / (x.h * x.w))]), t.ints([B, hd.channels, x.h, x.w])],
+      {},
+      `${HEAD_LAYERS.pool}/dx`,
+    ),
+  );
+  t.runBackward();
+
+  // ---- SGD with momentum, coupled weight decay (PyTorch / @randwire/tfjs SgdMomentum) ----
+  const { momentum: mu, nesterov, weightDecay } = options;
+  const lr = TRAIN_INPUTS.lr;
+  const parameters: TrainGraphParameter[] = [];
+  for (const p of params) {
+    if (!p.trainable) {
+      const out = movingOutputs.get(p.name);
+      if (!out) throw new ExportError(`${WHERE}: no moving-statistics update for '${p.name}'`);
+      parameters.push({ info: p, input: p.name, output: out, momentumInput: null, momentumOutput: null });
+      continue;
+    }
+    const g = t.grad(p.name);
+    if (!g) throw new ExportError(`${WHERE}: parameter '${p.name}' gets no gradient`);
+    const d = p.decay && weightDecay > 0 ? t.op('Add', [g, t.op('Mul', [p.name, t.float(weightDecay)])]) : g;
+    const vIn = momentumName(p.name);
+    const vOut = `${vIn}_next`;
+    const v = t.named(mu > 0 ? 'Add' : 'Identity', mu > 0 ? [t.op('Mul', [vIn, t.float(mu)]), d] : [d], vOut);
+    const step = nesterov ? t.op('Add', [d, t.op('Mul', [v, t.float(mu)])]) : v;
+    const out = t.named('Sub', [p.name, t.op('Mul', [step, lr])], nextName(p.name));
+    parameters.push({ info: p, input: p.name, output: out, momentumInput: vIn, momentumOutput: vOut });
+  }
+
+  const f = (name: string, dims: number[], doc: string) => floatValueInfo(name, dims, doc);
+  const inputs = [
+    f(
+      TRAIN_INPUTS.image,
+      [B, spec.input.channels, spec.input.height, spec.input.width],
+      'normalized images, NCHW',
+    ),
+    f(TRAIN_INPUTS.targets, [B, spec.classes], 'target distribution per example (label-smoothed one-hot)'),
+    f(TRAIN_INPUTS.lr, [], 'learning rate of this step'),
+  ];
+  const outputs = [
+    f(TRAIN_OUTPUTS.loss, [], 'mean cross-entropy of the batch, before the update'),
+    f(TRAIN_OUTPUTS.logits, [B, spec.classes], 'logits of the batch, before the update'),
+  ];
+  for (const p of parameters) {
+    inputs.push(f(p.input, p.info.shape, `parameter ${p.info.name} (tfjs layout)`));
+    outputs.push(f(p.output, p.info.shape, `${p.info.name} after the step`));
+    if (p.momentumInput && p.momentumOutput) {
+      inputs.push(f(p.momentumInput, p.info.shape, `momentum buffer of ${p.info.name}`));
+      outputs.push(f(p.momentumOutput, p.info.shape, `momentum buffer of ${p.info.name} after the step`));
+    }
+  }
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: TRAIN_GRAPH_OPSET }],
+    producerName: '@randwire/onnx',
+    domain: 'org.randwire',
+    graph: {
+      name: `${spec.name}-train-step`,
+      node: t.g.nodes,
+      initializer: t.g.initializers,
+      input: inputs,
+      output: outputs,
+    },
+  });
+  return { model, batchSize: B, parameters, inputs: { ...TRAIN_INPUTS }, outputs: { ...TRAIN_OUTPUTS } };
+}

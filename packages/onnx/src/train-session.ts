@@ -1,0 +1,246 @@
+// Training with onnxruntime-node: runs the training-step graph of train-graph.ts, keeping the
+// parameters, momentum buffers and moving statistics between steps (tfjs layouts, spec names),
+// so a caller can move them to and from a tfjs model or checkpoint at any time. Same recipe and
+// semantics as @randwire/tfjs's TrainStep: uint8 NHWC images normalized by the spec, label
+// smoothing, SGD momentum with coupled weight decay; a non-finite loss leaves every value as
+// it was (`applied: false`).
+import { availableParallelism } from 'node:os';
+import { type NetworkSpec, parameterList } from '@randwire/spec';
+import { onnx } from 'onnx-proto';
+import * as ort from 'onnxruntime-node';
+import { OnnxRuntimeError } from './errors';
+import { normalizeUint8ToNchw } from './layout';
+import type { GraphOptimizationLevel } from './run-onnx';
+import { buildTrainingGraph, type TrainGraph, type TrainGraphOptions } from './train-graph';
+
+/** A named float32 array (tfjs layout), as checkpoints store weights and momentum buffers. */
+export interface NamedArray {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+export interface OnnxTrainOptions extends Omit<TrainGraphOptions, 'batchSize'> {
+  labelSmoothing: number;
+  /** intraOpNumThreads (default: every core). */
+  threads?: number;
+  graphOptimizationLevel?: GraphOptimizationLevel;
+}
+
+export const ONNX_TRAIN_DEFAULTS = Object.freeze({
+  momentum: 0.9,
+  nesterov: false,
+  weightDecay: 5e-5,
+  labelSmoothing: 0.1,
+  graphOptimizationLevel: 'all' as GraphOptimizationLevel,
+});
+
+export interface OnnxStepResult {
+  /** Mean (label-smoothed) loss of the batch, before the update. */
+  loss: number;
+  /** Examples classified correctly (before the update). */
+  correct: number;
+  /** False when the loss was not finite (nothing was updated). */
+  applied: boolean;
+}
+
+const WHERE = '@randwire/onnx/train-session';
+
+interface Compiled {
+  graph: TrainGraph;
+  session: ort.InferenceSession;
+}
+
+export class OnnxTrainStep {
+  private readonly values = new Map<string, ort.Tensor>();
+  private readonly compiled = new Map<number, Compiled>();
+  readonly threads: number;
+
+  private constructor(
+    readonly spec: NetworkSpec,
+    readonly options: Readonly<OnnxTrainOptions>,
+  ) {
+    this.threads = options.threads ?? availableParallelism();
+  }
+
+  /** Starts from `weights` (every parameter of the spec, tfjs layout); momentum buffers are 0. */
+  static async create(
+    spec: NetworkSpec,
+    weights: readonly NamedArray[],
+    options: Partial<OnnxTrainOptions> = {},
+    batchSize?: number,
+  ): Promise<OnnxTrainStep> {
+    const o: OnnxTrainOptions = {
+      momentum: options.momentum ?? ONNX_TRAIN_DEFAULTS.momentum,
+      nesterov: options.nesterov ?? ONNX_TRAIN_DEFAULTS.nesterov,
+      weightDecay: options.weightDecay ?? ONNX_TRAIN_DEFAULTS.weightDecay,
+      labelSmoothing: options.labelSmoothing ?? ONNX_TRAIN_DEFAULTS.labelSmoothing,
+      graphOptimizationLevel: options.graphOptimizationLevel ?? ONNX_TRAIN_DEFAULTS.graphOptimizationLevel,
+      ...(options.threads != null ? { threads: options.threads } : {}),
+    };
+    if (o.threads !== undefined && (!Number.isInteger(o.threads) || o.threads < 1)) {
+      throw new OnnxRuntimeError(`${WHERE}: invalid threads (${o.threads}): must be an integer >= 1`);
+    }
+    const step = new OnnxTrainStep(spec, Object.freeze(o));
+    step.setWeights(weights, 'initial weights');
+    for (const p of parameterList(spec)) {
+      if (p.trainable) step.values.set(`${p.name}:momentum`, zeros(p.shape));
+    }
+    if (batchSize !== undefined) await step.compile(batchSize);
+    return step;
+  }
+
+  private async compile(batchSize: number): Promise<Compiled> {
+    let c = this.compiled.get(batchSize);
+    if (c) return c;
+    const graph = buildTrainingGraph(this.spec, { ...this.options, batchSize });
+    const bytes = onnx.ModelProto.encode(graph.model).finish();
+    try {
+      const session = await ort.InferenceSession.create(bytes, {
+        executionProviders: ['cpu'],
+        graphOptimizationLevel: this.options.graphOptimizationLevel ?? 'all',
+        intraOpNumThreads: this.threads,
+        interOpNumThreads: 1,
+      });
+      c = { graph, session };
+    } catch (e) {
+      throw new OnnxRuntimeError(
+        `${WHERE}: onnxruntime cannot load the training graph of '${this.spec.name}' (batch ${batchSize}): ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    this.compiled.set(batchSize, c);
+    return c;
+  }
+
+  /** One SGD step on `size` uint8 NHWC images with learning rate `lr`. */
+  async run(images: Uint8Array, labels: Uint8Array, size: number, lr: number): Promise<OnnxStepResult> {
+    const { height, width, channels } = this.spec.input;
+    const classes = this.spec.classes;
+    if (labels.length < size) {
+      throw new OnnxRuntimeError(`${WHERE}: ${labels.length} labels for a batch of ${size}`);
+    }
+    const { graph, session } = await this.compile(size);
+    const image = normalizeUint8ToNchw(
+      images.subarray(0, size * height * width * channels),
+      [size, height, width, channels],
+      this.spec.input,
+    );
+    const ls = this.options.labelSmoothing;
+    const targets = new Float32Array(size * classes).fill(ls / classes);
+    for (let i = 0; i < size; i++) {
+      const y = labels[i]!;
+      if (y >= classes)
+        throw new OnnxRuntimeError(`${WHERE}: label ${y} at index ${i}: must be < ${classes}`);
+      targets[i * classes + y] = 1 - ls + ls / classes;
+    }
+    const feeds: Record<string, ort.Tensor> = {
+      [graph.inputs.image]: new ort.Tensor('float32', image, [size, channels, height, width]),
+      [graph.inputs.targets]: new ort.Tensor('float32', targets, [size, classes]),
+      [graph.inputs.lr]: new ort.Tensor('float32', new Float32Array([lr]), []),
+    };
+    for (const p of graph.parameters) {
+      feeds[p.input] = this.values.get(p.input)!;
+      if (p.momentumInput) feeds[p.momentumInput] = this.values.get(p.momentumInput)!;
+    }
+    let out: ort.InferenceSession.OnnxValueMapType;
+    try {
+      out = await session.run(feeds);
+    } catch (e) {
+      throw new OnnxRuntimeError(`${WHERE}: onnxruntime failed on a training step: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+    const loss = (out[graph.outputs.loss]!.data as Float32Array)[0]!;
+    const logits = out[graph.outputs.logits]!.data as Float32Array;
+    let correct = 0;
+    for (let i = 0; i < size; i++) {
+      let best = 0;
+      for (let k = 1; k < classes; k++) if (logits[i * classes + k]! > logits[i * classes + best]!) best = k;
+      if (best === labels[i]) correct++;
+    }
+    const applied = Number.isFinite(loss);
+    if (applied) {
+      for (const p of graph.parameters) {
+        this.values.set(p.input, out[p.output] as ort.Tensor);
+        if (p.momentumInput && p.momentumOutput)
+          this.values.set(p.momentumInput, out[p.momentumOutput] as ort.Tensor);
+      }
+    }
+    return { loss, correct, applied };
+  }
+
+  /** Every parameter (trainable and moving statistics), parameterList order, copies. */
+  weights(): NamedArray[] {
+    return parameterList(this.spec).map((p) => ({
+      name: p.name,
+      shape: p.shape.slice(),
+      values: Float32Array.from(this.values.get(p.name)!.data as Float32Array),
+    }));
+  }
+
+  /** Replaces every parameter's value (all must be present with their shapes). */
+  setWeights(weights: readonly NamedArray[], source: string): void {
+    this.setNamed(weights, parameterList(this.spec), (n) => n, source, 'weight');
+  }
+
+  /** The momentum buffers of the trainable parameters (parameterList order), copies. */
+  momentum(): NamedArray[] {
+    return parameterList(this.spec)
+      .filter((p) => p.trainable)
+      .map((p) => ({
+        name: p.name,
+        shape: p.shape.slice(),
+        values: Float32Array.from(this.values.get(`${p.name}:momentum`)!.data as Float32Array),
+      }));
+  }
+
+  setMomentum(state: readonly NamedArray[], source: string): void {
+    this.setNamed(
+      state,
+      parameterList(this.spec).filter((p) => p.trainable),
+      (n) => `${n}:momentum`,
+      source,
+      'momentum buffer',
+    );
+  }
+
+  private setNamed(
+    arrays: readonly NamedArray[],
+    expected: ReturnType<typeof parameterList>,
+    key: (name: string) => string,
+    source: string,
+    what: string,
+  ): void {
+    const byName = new Map(arrays.map((a) => [a.name, a]));
+    const next = new Map<string, ort.Tensor>();
+    for (const p of expected) {
+      const a = byName.get(p.name);
+      if (!a) throw new OnnxRuntimeError(`${source}: missing ${what} '${p.name}'`);
+      const size = p.shape.reduce((x, y) => x * y, 1);
+      if (a.shape.join(',') !== p.shape.join(',') || a.values.length !== size) {
+        throw new OnnxRuntimeError(
+          `${source}: ${what} '${p.name}' has shape [${a.shape}], the spec needs [${p.shape}]`,
+        );
+      }
+      next.set(key(p.name), new ort.Tensor('float32', Float32Array.from(a.values), p.shape));
+    }
+    if (byName.size !== expected.length) {
+      const known = new Set(expected.map((p) => p.name));
+      const extra = [...byName.keys()].filter((n) => !known.has(n));
+      throw new OnnxRuntimeError(
+        `${source}: ${what}s the spec '${this.spec.name}' does not have: ${extra.slice(0, 5).join(', ')}`,
+      );
+    }
+    for (const [k, v] of next) this.values.set(k, v);
+  }
+
+  async dispose(): Promise<void> {
+    for (const c of this.compiled.values()) await c.session.release();
+    this.compiled.clear();
+  }
+}
+
+function zeros(shape: number[]): ort.Tensor {
+  return new ort.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
+}
