@@ -21,7 +21,7 @@ describe('cli framework', () => {
   });
 
   it('gives every registered command a --help', async () => {
-    for (const cmd of commands as Command[]) {
+    for (const cmd of commands) {
       const ctx = capture();
       expect(await main([cmd.name, '--help'], ctx)).toBe(0);
       expect(ctx.stdout.join('\n')).toContain(`Usage: randwire ${cmd.name}`);
@@ -29,6 +29,16 @@ describe('cli framework', () => {
     const ctx = capture();
     expect(await main(['--help'], ctx)).toBe(0);
     expect(ctx.stdout.join('\n')).toMatch(/Commands:/);
+  });
+});
+
+describe('command registry', () => {
+  it('lists each command under its own name and summary, each once', () => {
+    for (const entry of commands) {
+      const cmd: Command = entry.load();
+      expect({ name: cmd.name, summary: cmd.summary }).toEqual({ name: entry.name, summary: entry.summary });
+    }
+    expect(new Set(commands.map((c) => c.name)).size).toBe(commands.length);
   });
 });
 

@@ -1,9 +1,9 @@
 // The heavy packages, required on first use instead of at startup: @randwire/tfjs loads
-// TensorFlow.js and its wasm backend (~0.3 s), @randwire/onnx loads onnxruntime-node, and
-// @resvg/resvg-js is a native addon. Commands that do not need them (graph, generate,
-// inspect, validate, `--help` of any command) never load them: command modules import
-// these packages' types only (`import type`) and call the loaders below inside `run`.
-// (Node caches modules: a second call costs a lookup.)
+// TensorFlow.js and its wasm backend (~0.3 s), @randwire/onnx loads onnxruntime-node,
+// @resvg/resvg-js is a native addon, and @randwire/spec loads ajv (~70 ms). Commands that do
+// not need them (graph, generate, inspect, validate, `--help` of any command) never load
+// them: command modules import these packages' types only (`import type`) and call the
+// loaders below inside `run`. (Node caches modules: a second call costs a lookup.)
 
 export function loadTfjs(): typeof import('@randwire/tfjs') {
   return require('@randwire/tfjs');
@@ -19,4 +19,8 @@ export function loadTensorflow(): typeof import('@tensorflow/tfjs') {
 
 export function loadResvg(): typeof import('@resvg/resvg-js') {
   return require('@resvg/resvg-js');
+}
+
+export function loadSpec(): typeof import('@randwire/spec') {
+  return require('@randwire/spec');
 }

@@ -29,13 +29,14 @@ export async function main(argv: string[], ctx: CommandContext): Promise<number>
     ctx.out(pkg.version);
     return 0;
   }
-  const cmd: Command | undefined = commands.find((c) => c.name === name);
+  const entry = commands.find((c) => c.name === name);
   try {
-    if (!cmd) {
+    if (!entry) {
       throw new UserError(
         `randwire: unknown command '${name}': must be one of ${commands.map((c) => c.name).join(', ')}`,
       );
     }
+    const cmd: Command = entry.load();
     const { values, positionals } = parseCommandArgs(cmd, rest);
     if (values['help']) {
       ctx.out(helpText(cmd));

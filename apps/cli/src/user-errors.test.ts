@@ -46,7 +46,7 @@ describe('user-facing errors', () => {
   });
 
   it('maps each to exit code 2 and one stderr line without a stack; others propagate', async () => {
-    const cmd = commands.find((c) => c.name === 'validate')!;
+    const cmd = commands.find((c) => c.name === 'validate')!.load();
     const spy = jest.spyOn(cmd, 'run');
     try {
       for (const e of packageErrors()) {

@@ -1,7 +1,8 @@
 // Reading specs (file or `-` for stdin) and writing outputs atomically, for the commands.
 import { readFileSync } from 'node:fs';
-import { type NetworkSpec, parseSpec, writeFileAtomic as writeFileAtomicOrThrow } from '@randwire/spec';
+import type { NetworkSpec } from '@randwire/spec';
 import { UserError } from '../cli';
+import { loadSpec } from '../lazy-packages';
 
 /** Standard input, replaceable in tests. */
 export const stdio = {
@@ -24,14 +25,14 @@ export function readTextArg(command: string, path: string): string {
 
 /** Reads and validates a spec; invalid specs throw SpecError (user-facing) naming the file. */
 export function loadSpecArg(command: string, path: string): NetworkSpec {
-  return parseSpec(readTextArg(command, path), path === '-' ? 'stdin' : path);
+  return loadSpec().parseSpec(readTextArg(command, path), path === '-' ? 'stdin' : path);
 }
 
 /** Writes a file atomically (@randwire/spec's writeFileAtomic: a temporary file in the same
  * directory, then a rename); a failure is a UserError naming the file. */
 export function writeFileAtomic(command: string, path: string, data: string | Uint8Array): void {
   try {
-    writeFileAtomicOrThrow(path, data);
+    loadSpec().writeFileAtomic(path, data);
   } catch (e) {
     throw new UserError(`randwire ${command}: cannot write '${path}': ${(e as Error).message}`, { cause: e });
   }
