@@ -350,3 +350,69 @@ describe('exportOnnx: padChannels', () => {
     );
   });
 });
+
+describe("exportOnnx: aggregation 'conv-add'", () => {
+  const spec = handSpec({
+    transform: 'sep-conv-3x3',
+    height: 7,
+    width: 7,
+    imageChannels: 2,
+    stages: [
+      [6, 6, true],
+      [5, 12, true],
+    ],
+  });
+  const weights = randomWeights(spec, 5);
+  const x = { data: normals(3 * 2 * 7 * 7, 12), shape: [3, 2, 7, 7] as [number, number, number, number] };
+
+  it('gives the outputs of mul-sum (plain and padded, BN kept and folded) without Mul or Sum nodes', async () => {
+    const ref = await runOnnx(exportOnnx(spec, weights), x);
+    for (const padChannels of [0, 8]) {
+      for (const foldBn of [false, true]) {
+        const built = buildOnnxModel(spec, weights, { aggregation: 'conv-add', padChannels, foldBn });
+        expect(built.summary.aggregation).toBe('conv-add');
+        const ops = built.model.graph!.node!.map((n) => n.opType);
+        expect(ops).not.toContain('Mul');
+        expect(ops).not.toContain('Sum');
+        const out = await runOnnx(onnx.ModelProto.encode(built.model).finish(), x);
+        for (const o of ['logits', 'probs', 'features']) {
+          expect(out[o]!.dims).toEqual(ref[o]!.dims);
+          let d = 0;
+          for (let i = 0; i < ref[o]!.data.length; i++)
+            d = Math.max(d, Math.abs(out[o]!.data[i]! - ref[o]!.data[i]!));
+          expect(d).toBeLessThanOrEqual(1e-5 * Math.max(1, ...Array.from(ref[o]!.data, Math.abs)));
+        }
+      }
+    }
+  });
+
+  it('writes one 1x1 depthwise Conv per input and a chain of Adds ending in the agg name', () => {
+    const graph = buildOnnxModel(spec, weights, { aggregation: 'conv-add', padChannels: 8 }).model.graph!;
+    const byName = new Map(graph.node!.map((n) => [n.name!, n]));
+    const stage = spec.stages[1]!;
+    const node = stage.nodes.find((n) => n.inputs.length === 2)!;
+    const names = nodeLayerNames(stage, node);
+    expect(byName.get(names.agg)!.opType).toBe('Add');
+    expect(byName.get(names.agg)!.input).toEqual([`${names.agg}/scale0`, `${names.agg}/scale1`]);
+    const scale = byName.get(`${names.agg}/scale1`)!;
+    expect(scale.opType).toBe('Conv');
+    expect(Number(scale.attribute!.find((a) => a.name === 'group')!.i)).toBe(16); // 12 padded to 16
+    const w = graph.initializer!.find((t) => t.name === `${names.agg}/weight1`)!;
+    expect(w.dims!.map(Number)).toEqual([16, 1, 1, 1]);
+    const logit = weights.get(`${names.agg}/logits`)!.data[1]!;
+    const values = new Float32Array(Uint8Array.from(w.rawData!).buffer);
+    expect(new Set(values)).toEqual(new Set([Math.fround(1 / (1 + Math.exp(-logit)))]));
+    expect(
+      readOnnxMetadata(exportOnnx(spec, weights, { aggregation: 'conv-add' })).metadata[
+        METADATA_KEYS.aggregation
+      ],
+    ).toBe('conv-add');
+    expect(readOnnxMetadata(exportOnnx(spec, weights)).metadata[METADATA_KEYS.aggregation]).toBe('mul-sum');
+  });
+
+  it('rejects an unknown aggregation', () => {
+    expect(() => exportOnnx(spec, weights, { aggregation: 'concat' as never })).toThrow(
+      /invalid aggregation \(concat\): must be one of mul-sum, conv-add/,
+    );
+  });
+});

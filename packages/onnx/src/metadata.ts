@@ -27,6 +27,7 @@ export const METADATA_KEYS = Object.freeze({
   foldBn: 'randwire.export.fold_bn',
   softmax: 'randwire.export.softmax',
   padChannels: 'randwire.export.pad_channels',
+  aggregation: 'randwire.export.aggregation',
   weightsSha256: 'randwire.weights.sha256',
 });
 
@@ -46,7 +47,13 @@ function onnxProtoVersion(): string {
 export function buildMetadata(
   spec: NetworkSpec,
   specJson: string,
-  info: { foldBn: boolean; softmax: boolean; padChannels?: number; weightsSha256: string },
+  info: {
+    foldBn: boolean;
+    softmax: boolean;
+    padChannels?: number;
+    aggregation?: string;
+    weightsSha256: string;
+  },
 ): Record<string, string> {
   const K = METADATA_KEYS;
   return {
@@ -70,6 +77,7 @@ export function buildMetadata(
     [K.foldBn]: String(info.foldBn),
     [K.softmax]: String(info.softmax),
     [K.padChannels]: String(info.padChannels ?? 0),
+    [K.aggregation]: info.aggregation ?? 'mul-sum',
     [K.weightsSha256]: info.weightsSha256,
     [K.spec]: specJson,
   };
