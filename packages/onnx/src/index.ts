@@ -1,8 +1,9 @@
 export type { CompareOptions, Comparison } from './compare-outputs';
 export { COMPARE_DEFAULTS, compareOutputs } from './compare-outputs';
 export { ExportError, OnnxError, OnnxRuntimeError, VerifyError, WeightsReadError } from './errors';
-export type { ExportOptions, ExportSummary } from './export-onnx';
+export type { Aggregation, ExportOptions, ExportSummary } from './export-onnx';
 export {
+  AGGREGATIONS,
   buildOnnxModel,
   defaultIrVersion,
   EXPORT_DEFAULTS,
