@@ -7,11 +7,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { METADATA_KEYS, readOnnxMetadata } from '@randwire/onnx';
+import { AGGREGATIONS, EXPORT_DEFAULTS, METADATA_KEYS, readOnnxMetadata } from '@randwire/onnx';
 import type { NetworkSpec } from '@randwire/spec';
 import { buildModel, saveModelToDir } from '@randwire/tfjs';
 import { main } from '../main';
 import { capture, runCli, TINY_SPEC_PATH } from '../test-utils/cli';
+import { DEFAULT_AGGREGATION, EXPORT_AGGREGATIONS } from './export';
 
 const spec = JSON.parse(fs.readFileSync(TINY_SPEC_PATH, 'utf8')) as NetworkSpec;
 let tmp: string;
@@ -67,13 +68,22 @@ describe('randwire export / verify', () => {
     expect(human.stdout.at(-1)).toBe('PASS');
   });
 
-  it('exports with --pad-channels: recorded, more parameters, and it still verifies against the run', async () => {
+  it('exports with --pad-channels and --aggregation: recorded, more parameters, and it still verifies against the run', async () => {
     const run = path.join(tmp, 'run');
     const out = path.join(tmp, 'tiny-pad16.onnx');
     const ex = capture();
-    expect(await main(['export', run, '-o', out, '--pad-channels', '16', '--json'], ex)).toBe(0);
-    const summary = JSON.parse(ex.stdout.join('')) as { padChannels: number; parameters: number };
-    expect(summary.padChannels).toBe(16);
+    expect(
+      await main(
+        ['export', run, '-o', out, '--pad-channels', '16', '--aggregation', 'conv-add', '--json'],
+        ex,
+      ),
+    ).toBe(0);
+    const summary = JSON.parse(ex.stdout.join('')) as {
+      padChannels: number;
+      aggregation: string;
+      parameters: number;
+    };
+    expect(summary).toMatchObject({ padChannels: 16, aggregation: 'conv-add' });
     expect(readOnnxMetadata(out).metadata[METADATA_KEYS.padChannels]).toBe('16');
     const plain = capture();
     expect(await main(['export', run, '-o', path.join(tmp, 'tiny-plain.onnx'), '--json'], plain)).toBe(0);
@@ -87,14 +97,22 @@ describe('randwire export / verify', () => {
 
     const human = capture();
     expect(await main(['export', run, '-o', out, '--pad-channels', '8'], human)).toBe(0);
-    expect(human.stdout.join('\n')).toMatch(/channels zero-padded to multiples of 8/);
+    expect(human.stdout.join('\n')).toMatch(/channels zero-padded to multiples of 8, aggregation mul-sum/);
     const bad = capture();
     const badOut = path.join(tmp, 'bad-pad.onnx');
     expect(await main(['export', run, '-o', badOut, '--pad-channels', '12'], bad)).toBe(2);
     expect(bad.stderr.join('\n')).toMatch(
       /invalid --pad-channels '12': must be one of 0, 1, 2, 4, 8, 16, 32, 64/,
     );
+    const badAgg = capture();
+    expect(await main(['export', run, '-o', badOut, '--aggregation', 'concat'], badAgg)).toBe(2);
+    expect(badAgg.stderr.join('\n')).toMatch(
+      /invalid --aggregation 'concat': must be one of mul-sum, conv-add/,
+    );
     expect(fs.existsSync(badOut)).toBe(false);
+    // the help's copies of @randwire/onnx's values
+    expect(EXPORT_AGGREGATIONS).toEqual(AGGREGATIONS);
+    expect(DEFAULT_AGGREGATION).toBe(EXPORT_DEFAULTS.aggregation);
     const help = capture();
     expect(await main(['export', '--help'], help)).toBe(0);
     expect(help.stdout.join('\n')).toMatch(/--pad-channels N[\s\S]*multiples of 16/);
