@@ -29,7 +29,14 @@ describe('onnx-inference benchmark', () => {
       expect(cases.map((c) => c.params['batch'])).toEqual([1, 32]);
       for (const c of cases) {
         const names = c.variants.map((v) => v.name);
-        expect(names.slice(0, 4)).toEqual(['ort-t1', 'ort-t2', 'ort-t1-pad16', 'ort-t2-pad16']);
+        expect(names.slice(0, 6)).toEqual([
+          'ort-t1',
+          'ort-t2',
+          'ort-t1-pad16',
+          'ort-t2-pad16',
+          'ort-t1-pad16-convadd',
+          'ort-t2-pad16-convadd',
+        ]);
         expect(c.params['paddedParameters']).toBeGreaterThan(c.params['params'] as number);
         expect(names).toContain('tfjs-wasm');
         expect(c.unit).toBe('img/s');

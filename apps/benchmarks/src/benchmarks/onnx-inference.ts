@@ -28,6 +28,7 @@ const notes = [
   'One operation = one image; each iteration runs one batch (float32 input already normalized, NCHW for onnxruntime, NHWC for tfjs).',
   "onnxruntime-node 1.30, CPU provider, graphOptimizationLevel 'all', intraOpNumThreads as named (ort-t1, ort-t2), interOpNumThreads 1.",
   `ort-t1-pad${PAD_BLOCK} / ort-t2-pad${PAD_BLOCK}: the same weights exported with padChannels ${PAD_BLOCK} (every internal channel count zero-padded to a multiple of ${PAD_BLOCK}, same outputs), so MLAS can use its blocked NCHWc convolutions; params.paddedParameters counts that model's weights.`,
+  `ort-t1-pad${PAD_BLOCK}-convadd / ort-t2-pad${PAD_BLOCK}-convadd: padded as above and exported with aggregation 'conv-add' (weighted sums as 1x1 depthwise Conv + Add chains, which onnxruntime keeps in NCHWc and fuses into the convs; same outputs).`,
   'tfjs 4.22: wasm (SIMD, no threads under Node) and cpu (plain JS; batch 1 only, batch 32 takes seconds per call).',
   'Weights: buildModel(spec, { seed: 0 }) initial weights (one model per tfjs backend) exported with exportOnnx; speed does not depend on the values.',
   'Full run: configurations A (mnist-small) and B (cifar-small), seed 0, batch 1, 32 and 64; --quick: a 6-node C=8 network at batch 1 and 32.',
@@ -90,6 +91,10 @@ export const onnxInference: Benchmark = {
           suffix: `-pad${PAD_BLOCK}`,
           bytes: exportOnnx(spec, weights, { padChannels: PAD_BLOCK }),
           parameters: buildOnnxModel(spec, weights, { padChannels: PAD_BLOCK }).summary.parameters,
+        },
+        {
+          suffix: `-pad${PAD_BLOCK}-convadd`,
+          bytes: exportOnnx(spec, weights, { padChannels: PAD_BLOCK, aggregation: 'conv-add' }),
         },
       ];
       if (typeof torch !== 'string') {
