@@ -1,5 +1,5 @@
 /**
- * @jest-environment ../../packages/onnx/jest.environment.js
+ * @jest-environment ../../jest.environment.js
  */
 // The environment shares typed arrays with onnxruntime-node's native outputs (onnx-inference).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * @jest-environment ../../packages/onnx/jest.environment.js
+ * @jest-environment ../../jest.environment.js
  */
 // The environment shares typed arrays with onnxruntime-node's native outputs (see there).
 import { compareOutputs, exportOnnx, nhwcToNchw, runOnnx } from '@randwire/onnx';

@@ -1,5 +1,5 @@
 /**
- * @jest-environment ../../packages/onnx/jest.environment.js
+ * @jest-environment ../../jest.environment.js
  */
 // `randwire export`, `randwire verify` and `randwire predict model.onnx` end to end on the
 // tiny fixture spec (tfjs cpu).
