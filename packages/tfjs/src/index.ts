@@ -77,13 +77,23 @@ export {
 } from './run-dir';
 export type { ScheduleOptions } from './schedule';
 export { learningRateAt, SCHEDULE_DEFAULTS } from './schedule';
-export type { EpochMetrics, StepInfo, TrainData, TrainHooks, TrainOptions, TrainResult } from './train';
+export type {
+  EpochMetrics,
+  StepInfo,
+  TrainData,
+  TrainEngine,
+  TrainEngineFactory,
+  TrainHooks,
+  TrainOptions,
+  TrainResult,
+} from './train';
 export {
   modelWeights,
   resolveTrainOptions,
   setModelWeights,
   specHash,
   TRAIN_DEFAULTS,
+  tfjsEngine,
   train,
 } from './train';
 export type { TrainStepOptions, TrainStepResult } from './train-step';

@@ -40,7 +40,7 @@ import {
   writeRunSpec,
 } from './run-dir';
 import { learningRateAt } from './schedule';
-import { TrainStep } from './train-step';
+import { TrainStep, type TrainStepOptions, type TrainStepResult } from './train-step';
 
 /** Every hyper-parameter of a run (all JSON-safe; recorded in checkpoints). */
 export interface TrainOptions {
@@ -116,7 +116,52 @@ export interface StepInfo extends TrainPosition {
   size: number;
 }
 
+/** What runs the optimizer steps of `train`. The default trains the tfjs model itself
+ * (`TrainStep`); another runtime (e.g. onnxruntime through @randwire/onnx's OnnxTrainStep)
+ * plugs in by holding its own copy of the weights and optimizer state, in tfjs layouts under
+ * the spec's parameter names, and copying them into the model when asked. */
+export interface TrainEngine {
+  /** Shown in progress lines and recorded in train-config.json. */
+  readonly name: string;
+  run(
+    images: Uint8Array,
+    labels: Uint8Array,
+    size: number,
+    step: number,
+    lr: number,
+  ): TrainStepResult | Promise<TrainStepResult>;
+  /** Copies the engine's weights into the model (before evaluation and saving). */
+  syncModel(): void;
+  /** Momentum buffers of the trainable parameters (checkpoints). */
+  getMomentum(): NamedArray[];
+  setMomentum(state: NamedArray[], source: string): void;
+  dispose(): void | Promise<void>;
+}
+
+/** Creates the engine for a run, once the model holds its initial (or resumed) weights. */
+export type TrainEngineFactory = (args: {
+  model: tf.LayersModel;
+  spec: NetworkSpec;
+  options: TrainStepOptions;
+  batchSize: number;
+}) => TrainEngine | Promise<TrainEngine>;
+
+/** The default engine: tfjs's own gradients and optimizer on the model (no copies). */
+export const tfjsEngine: TrainEngineFactory = ({ model, spec, options }) => {
+  const stepper = new TrainStep(model, spec, options);
+  return {
+    name: 'tfjs',
+    run: (images, labels, size, step, lr) => stepper.run(images, labels, size, step, lr),
+    syncModel: () => {},
+    getMomentum: () => stepper.optimizer.getState(),
+    setMomentum: (state, source) => stepper.optimizer.setState(state, source),
+    dispose: () => stepper.dispose(),
+  };
+};
+
 export interface TrainHooks {
+  /** Runs the optimizer steps (default: tfjsEngine). */
+  engine?: TrainEngineFactory;
   /** Folder of the run (files listed in run-dir.ts); without it nothing is written. */
   runDir?: string;
   /** Continue the run in `runDir` from its newest checkpoint (options come from it). */
@@ -132,7 +177,8 @@ export interface TrainHooks {
   progressTty?: boolean;
   /** Milliseconds between progress lines (default 5000). */
   progressIntervalMs?: number;
-  /** Called after every optimizer step (tests, custom logging). */
+  /** Called after every optimizer step (tests, custom logging); the model's weights are those
+   * of the step only with the tfjs engine (others copy them in at the end of each epoch). */
   onStep?: (info: StepInfo, model: tf.LayersModel) => void;
   /** Called after every epoch with its metrics line. */
   onEpoch?: (metrics: EpochMetrics) => void;
@@ -341,13 +387,13 @@ export async function train(
   const hash = specHash(spec);
 
   const model = buildModel(spec, { seed: o.seed, dropEdgeRate: o.dropEdge });
-  const stepper = new TrainStep(model, spec, {
+  const stepOptions: TrainStepOptions = {
     momentum: o.momentum,
     nesterov: o.nesterov,
     weightDecay: o.weightDecay,
     labelSmoothing: o.labelSmoothing,
-  });
-  const optimizer = stepper.optimizer;
+  };
+  let engine: TrainEngine | null = null;
 
   let pos: TrainPosition = { epoch: 0, batch: 0, step: 0 };
   let acc: EpochAccumulator = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
@@ -355,10 +401,17 @@ export async function train(
   let lastCheckpoint: string | null = null;
   let lastTest: EvaluationResult | null = null;
   try {
+    if (resume) setModelWeights(model, spec, resume.checkpoint.weights, resume.path);
+    engine = await (hooks.engine ?? tfjsEngine)({
+      model,
+      spec,
+      options: stepOptions,
+      batchSize: o.batchSize,
+    });
+    const stepper = engine;
     if (resume) {
       const c = resume.checkpoint;
-      setModelWeights(model, spec, c.weights, resume.path);
-      optimizer.setState(c.momentum, resume.path);
+      stepper.setMomentum(c.momentum, resume.path);
       pos = { epoch: c.epoch, batch: c.batch, step: c.step };
       if (c.batch > 0 && c.epochProgress) acc = { ...c.epochProgress };
       metrics = readMetrics<EpochMetrics>(runDir!).filter((m) => m.epoch <= c.epoch);
@@ -372,6 +425,7 @@ export async function train(
       writeJsonFile(join(runDir, RUN_FILES.config), {
         spec: spec.name,
         specHash: hash,
+        engine: stepper.name,
         options: o,
         stepsPerEpoch,
         totalSteps,
@@ -397,7 +451,7 @@ export async function train(
         options: { ...o },
         ...(pos.batch > 0 ? { epochProgress: { ...acc } } : {}),
         weights: modelWeights(model, spec),
-        momentum: optimizer.getState(),
+        momentum: stepper.getMomentum(),
       });
       pruneCheckpoints(dir, o.keepCheckpoints);
       return path;
@@ -426,7 +480,13 @@ export async function train(
       });
       for (const batch of iter) {
         lr = learningRateAt(pos.step, schedule);
-        const { loss, correct, applied } = stepper.run(batch.images, batch.labels, batch.size, pos.step, lr);
+        const { loss, correct, applied } = await stepper.run(
+          batch.images,
+          batch.labels,
+          batch.size,
+          pos.step,
+          lr,
+        );
         if (!applied) {
           throw new TrainingDivergedError(
             `${WHERE}: the loss became ${loss} at epoch ${pos.epoch + 1}, batch ${pos.batch + 1}, step ${pos.step + 1} (lr ${lr.toPrecision(4)}): training stopped; ${lastCheckpoint ? `the last good checkpoint is kept: ${lastCheckpoint}` : 'no checkpoint was written yet'}; try a lower --lr or a warm-up`,
@@ -451,6 +511,7 @@ export async function train(
         }
       }
       reporter?.finish();
+      stepper.syncModel();
       if (interrupted) break;
       // End of epoch: evaluate, record, save.
       const evalStart = Date.now();
@@ -495,6 +556,6 @@ export async function train(
     model.dispose();
     throw e;
   } finally {
-    stepper.dispose();
+    await engine?.dispose();
   }
 }
