@@ -43,6 +43,9 @@ describe('randwire train / eval / predict', () => {
     expect(summary).toMatchObject({ status: 'completed', position: { epoch: 2, batch: 0, step: 6 } });
     expect(summary.backend.name).toBe('wasm');
     expect(t.stderr).toMatch(/^backend: wasm/m);
+    // auto: the tiny sep-conv network without drop-edge trains on onnxruntime.
+    expect(summary.engine).toBe('onnxruntime');
+    expect(t.stderr).toMatch(/^engine: onnxruntime/m);
     expect(t.stderr).not.toMatch(/img\/s/); // no progress with --json
     expect(summary.metrics).toHaveLength(2);
     for (const f of [

@@ -8,6 +8,7 @@ import type { EpochMetrics, TrainOptions } from '@randwire/tfjs';
 import { BACKEND_OPTION, backendOption, startBackend } from '../backend';
 import { type Command, type CommandContext, numberOption, UserError } from '../cli';
 import { DATA_CHOICES, type DataChoice, DEFAULT_DATA_CHOICE, loadDataSplit } from '../data';
+import { chooseEngine, ENGINE_OPTION, engineOption } from '../engine';
 import { TRAIN_DEFAULTS } from '../help-constants';
 import { loadTfjs } from '../lazy-packages';
 import { loadSpecArg } from './spec-io';
@@ -115,6 +116,7 @@ Examples:
       description: `checkpoints kept, newest first, 0 = all (default: ${TRAIN_DEFAULTS.keepCheckpoints})`,
     },
     backend: BACKEND_OPTION,
+    engine: ENGINE_OPTION,
     limit: { type: 'string', arg: 'N', description: 'train on the first N examples (quick runs)' },
     'test-limit': { type: 'string', arg: 'N', description: 'evaluate on the first N test examples' },
     resume: { type: 'boolean', description: 'continue the interrupted run in -o DIR' },
@@ -138,6 +140,7 @@ Examples:
       throw new UserError(`randwire ${NAME}: --resume and --force exclude each other`);
     }
     const backendPref = backendOption(NAME, values['backend']);
+    const engineChoice = engineOption(NAME, values['engine']);
     const options: Partial<TrainOptions> = {};
     for (const [flag, key, range] of HYPER) {
       const v = numberOption(NAME, flag, values[flag], range);
@@ -154,6 +157,7 @@ Examples:
     let spec: NetworkSpec;
     let runDir: string;
     let choice: DataChoice;
+    let dropEdge = options.dropEdge ?? TRAIN_DEFAULTS.dropEdge;
     if (resume) {
       runDir = String(values['output']);
       spec = readRunSpec(runDir);
@@ -167,6 +171,7 @@ Examples:
       }
       const config = readRunConfig<{ dataChoice?: DataChoice; options?: Partial<TrainOptions> }>(runDir);
       epochs = config.options?.epochs ?? epochs;
+      dropEdge = config.options?.dropEdge ?? dropEdge;
       const stored = config.dataChoice ?? DEFAULT_DATA_CHOICE;
       choice = {
         data: values['data'] !== undefined ? String(values['data']) : stored.data,
@@ -186,6 +191,7 @@ Examples:
     const trainSet = loadDataSplit(NAME, choice, spec, 'train');
     const testSet = choice.testLimit === 0 ? null : loadDataSplit(NAME, choice, spec, 'test');
     const backend = await startBackend(backendPref, ctx);
+    const engine = chooseEngine(NAME, engineChoice, spec, dropEdge, ctx);
     ctx.err(
       `${resume ? 'resuming' : 'training'} ${spec.name} on ${trainSet.source} (${trainSet.count} images${testSet ? `; test ${testSet.count}` : ''}) into ${runDir}`,
     );
@@ -200,6 +206,7 @@ Examples:
         resume,
         force: values['force'] === true,
         signal: ac.signal,
+        ...(engine.factory ? { engine: engine.factory } : {}),
         ...(json
           ? {}
           : {
@@ -230,6 +237,7 @@ Examples:
       run: runDir,
       spec: spec.name,
       status: result.status,
+      engine: engine.name,
       backend: { name: backend.name, package: backend.package, threads: backend.threads, simd: backend.simd },
       data: {
         ...choice,
@@ -256,7 +264,9 @@ Examples:
           (last?.testAcc != null
             ? `, test accuracy ${pct(last.testAcc)} (loss ${last.testLoss?.toFixed(4)})`
             : '') +
-          (last ? `, ${last.imagesPerSec.toFixed(1)} img/s on ${backend.name}` : '') +
+          (last
+            ? `, ${last.imagesPerSec.toFixed(1)} img/s on ${engine.name === 'tfjs' ? backend.name : engine.name}`
+            : '') +
           `\nrun directory: ${runDir} (spec.json, model/, metrics.jsonl, train-config.json, checkpoints/)`,
       );
     }
