@@ -1,8 +1,10 @@
 // Training images/s (issue 6, item 1): forward + backward + SGD-momentum step of the repo's
 // training step (TrainStepper = train()'s step, checked bit-identical in its test) per tfjs
-// backend, against PyTorch CPU (2 threads) training the same spec, for configurations A and B.
+// backend and on the onnxruntime engine (@randwire/onnx's OnnxTrainStep, 1 and 2 threads),
+// against PyTorch CPU (2 threads) training the same spec, for configurations A and B.
+import { OnnxTrainStep } from '@randwire/onnx';
 import type { NetworkSpec } from '@randwire/spec';
-import type { BackendName } from '@randwire/tfjs';
+import { type BackendName, buildModel, modelWeights } from '@randwire/tfjs';
 import type { Benchmark, BenchmarkCase, BenchmarkContext, Variant } from '../harness';
 import {
   BENCHMARK_BATCH,
@@ -40,6 +42,7 @@ const notes: string[] = [
   'PyTorch: reference/torch_randwire.py builds the same spec (equal parameter count), torch.set_num_threads(2), OPENBLAS_NUM_THREADS=1, SGD momentum 0.9, weight decay 5e-5, label smoothing 0.1; timed inside Python.',
   `The tfjs cpu backend is ~100× slower than wasm: it only runs in reduced cases (batch ${CPU_BATCH.A} for A with 3 samples, ${CPU_BATCH.B} for B with 2; one warm-up step), next to wasm and PyTorch at the same batch. --quick: configuration A, batch ${QUICK_BATCH}, no cpu backend.`,
   `Batch ${TRAIN_BATCH.A} for A, ${TRAIN_BATCH.B} for B (both sides): a B step at batch 64 does not fit wasm32's 4 GiB heap (RuntimeError: memory access out of bounds; see the memory benchmark).`,
+  'onnxruntime-t1/-t2: the onnxruntime training engine (`randwire train --engine onnxruntime`, the default when a network has no drop-edge/dropout): @randwire/onnx builds one ONNX graph per step (forward in training mode, backward written out op by op, SGD momentum, moving statistics), run by onnxruntime-node 1.30 on the CPU with 1 or 2 intra-op threads; same recipe as the tfjs step (agreement within 2e-4 tested).',
   'wasm under Node runs single-threaded (no SharedArrayBuffer workers); PyTorch uses 2 threads: compare cpu/wall columns. The headline batch is also compared with PyTorch at 1 thread (same models), which a busy machine slows far less than 2 threads.',
 ];
 
@@ -48,6 +51,29 @@ const BASE_NOTES = notes.length;
 
 let torch: TorchReference | string = 'not started';
 const steppers: TrainStepper[] = [];
+const onnxSteps: OnnxTrainStep[] = [];
+/** intra-op threads of the onnxruntime engine's variants. */
+const ORT_THREADS = [2, 1];
+
+/** A variant training `spec` on the onnxruntime engine with `threads` threads at `batch`
+ * (initial weights: the tfjs model's, seed 0; compiled on first run). */
+export function onnxTrainingVariant(spec: NetworkSpec, batch: number, threads: number): Variant {
+  const data = fixedBatch(spec, batch);
+  let step: OnnxTrainStep | null = null;
+  return {
+    name: `onnxruntime-t${threads}`,
+    operationsPerIteration: batch,
+    async run(iterations: number) {
+      if (step == null) {
+        const model = buildModel(spec, { seed: 0 });
+        step = await OnnxTrainStep.create(spec, modelWeights(model, spec), { threads }, batch);
+        model.dispose();
+        onnxSteps.push(step);
+      }
+      for (let i = 0; i < iterations; i++) await step.run(data.images, data.labels, batch, LR);
+    },
+  };
+}
 
 /** A variant training `spec` with TrainStepper on `backend` at `batch` (built on first run and
  * pushed to `keep`). With `exclusive`, building it first disposes every stepper in `keep`
@@ -108,7 +134,10 @@ export const training: Benchmark = {
       if (!ctx.quick) {
         // The same variants (same models) against PyTorch with 2 threads, then 1 thread: on a
         // busy machine a 2-thread PyTorch loses most (its threads wait for each other).
-        const variants = fast.map((b) => trainingVariant(b, spec, TRAIN_BATCH[c.id], steppers));
+        const variants = [
+          ...ORT_THREADS.map((t) => onnxTrainingVariant(spec, TRAIN_BATCH[c.id], t)),
+          ...fast.map((b) => trainingVariant(b, spec, TRAIN_BATCH[c.id], steppers)),
+        ];
         if (typeof torch !== 'string') await torch.load(`${c.id}-t1`, spec, 1);
         for (const key of [c.id, `${c.id}-t1`]) {
           cases.push({
@@ -132,7 +161,10 @@ export const training: Benchmark = {
           name: `${c.id} train batch ${QUICK_BATCH} (quick)`,
           params: params(QUICK_BATCH, fast),
           unit: 'img/s',
-          variants: fast.map((b) => trainingVariant(b, spec, QUICK_BATCH, steppers)),
+          variants: [
+            onnxTrainingVariant(spec, QUICK_BATCH, 1),
+            ...fast.map((b) => trainingVariant(b, spec, QUICK_BATCH, steppers)),
+          ],
           reference: torchOr(torch, c.id, 'train', QUICK_BATCH),
         });
       } else if (backends.includes('cpu')) {
@@ -150,8 +182,9 @@ export const training: Benchmark = {
     }
     return cases;
   },
-  teardown() {
+  async teardown() {
     for (const s of steppers.splice(0)) s.dispose();
+    for (const s of onnxSteps.splice(0)) await s.dispose();
     if (typeof torch !== 'string') torch.stop();
     torch = 'not started';
   },
