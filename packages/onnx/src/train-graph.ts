@@ -247,7 +247,33 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     t.onBackward(() => {
       const dy = t.grad(y);
       if (!dy) return;
-      if (c.inputGrad) {
+      if (c.inputGrad && s === 1 && mult === 1) {
+        // Stride 1: dx is the convolution of dy with the kernel rotated by 180° (in/out
+        // channels swapped for dense kernels), padded k - 1 - p (onnxruntime runs this
+        // faster than ConvTranspose).
+        const swapped = group === 1 && k > 1 ? t.op('Transpose', [W], { perm: { ints: [1, 0, 2, 3] } }) : W;
+        const wT =
+          k === 1
+            ? group === 1
+              ? t.op('Transpose', [W], { perm: { ints: [1, 0, 2, 3] } })
+              : W
+            : t.op('Slice', [
+                swapped,
+                t.ints([-1, -1]),
+                t.ints([-(2 ** 53), -(2 ** 53)]),
+                t.ints([2, 3]),
+                t.ints([-1, -1]),
+              ]);
+        t.addGrad(
+          x.name,
+          t.op(
+            'Conv',
+            [dy, wT],
+            { ...convAttrs, pads: { ints: pads.map((p) => k - 1 - p) } },
+            `${c.name}/dx`,
+          ),
+        );
+      } else if (c.inputGrad) {
         const outPad = [
           x.h - ((oh - 1) * s + k - pads[0]! - pads[2]!),
           x.w - ((ow - 1) * s + k - pads[1]! - pads[3]!),
@@ -305,8 +331,34 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
       if (kh !== k || kw !== k) dW = t.op('Slice', [dW, t.ints([0, 0]), t.ints([k, k]), t.ints([2, 3])]);
       return t.op('Transpose', [dW], { perm: { ints: [2, 3, 0, 1] } }, `${c.kernel}/grad`);
     }
-    // Depthwise: d kernel[a, b, ch, m] = sum over batch and positions of x_tap[ch] * dy[ch * mult + m],
-    // one strided slice of the padded input per tap.
+    if (oh * ow <= 64) {
+      // Depthwise, small maps: a grouped convolution of the input with dy as the kernel
+      // (batch as channels, group = cin, dilated by the stride) -> [1, cout, k', k'].
+      const xT = t.op('Reshape', [
+        t.op('Transpose', [x.name], { perm: { ints: [1, 0, 2, 3] } }),
+        t.ints([1, cin * B, x.h, x.w]),
+      ]);
+      const dyT4 = t.op('Transpose', [dy], { perm: { ints: [1, 0, 2, 3] } });
+      let dW = t.op('Conv', [xT, dyT4], {
+        kernel_shape: { ints: [oh, ow] },
+        strides: { ints: [1, 1] },
+        pads: { ints: pads },
+        dilations: { ints: [s, s] },
+        group: { int: cin },
+      });
+      if (x.h + pads[0]! + pads[2]! - s * (oh - 1) !== k || x.w + pads[1]! + pads[3]! - s * (ow - 1) !== k) {
+        dW = t.op('Slice', [dW, t.ints([0, 0]), t.ints([k, k]), t.ints([2, 3])]);
+      }
+      // [1, cin * mult, k, k] -> [k, k, cin, mult]
+      return t.op(
+        'Transpose',
+        [t.op('Reshape', [dW, t.ints([cin, g.mult, k, k])])],
+        { perm: { ints: [2, 3, 0, 1] } },
+        `${c.kernel}/grad`,
+      );
+    }
+    // Depthwise, larger maps: d kernel[a, b, ch, m] = sum over batch and positions of
+    // x_tap[ch] * dy[ch * mult + m], one strided slice of the padded input per tap.
     const padded = pads.some((p) => p !== 0)
       ? t.op('Pad', [x.name, t.ints([0, 0, pads[0]!, pads[1]!, 0, 0, pads[2]!, pads[3]!])], {
           mode: { string: 'constant' },

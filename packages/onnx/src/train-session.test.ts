@@ -104,6 +104,22 @@ describe('OnnxTrainStep matches tfjs TrainStep', () => {
     }
   }
 
+  it('9x9 maps in a stage without downsampling: per-tap depthwise gradients, depth multiplier 2 at stride 1', async () => {
+    for (const transform of ['sep-conv-3x3', 'depthwise-3x3'] as const) {
+      const spec = handSpec({
+        transform,
+        stages: [
+          [5, 8, false],
+          [4, 16, true],
+        ],
+        name: `${transform}-large`,
+      });
+      const r = await compareSteps(spec, {}, 2);
+      expect(r.weights.rel).toBeLessThanOrEqual(TOL);
+      expect(r.momentum.rel).toBeLessThanOrEqual(TOL);
+    }
+  });
+
   it('Nesterov, no weight decay, stem with pre-ReLU and two stem units at stride 2', async () => {
     const spec = handSpec({
       height: 10,
