@@ -3,15 +3,17 @@
 # generate -> inspect -> render -> train briefly on real Fashion-MNIST -> evaluate -> export ONNX
 # -> verify the export in onnxruntime against tfjs.
 # Usage: scripts/demo.sh [OUT_DIR]   (default runs/demo; re-running replaces its contents)
-# Environment: DEMO_LIMIT (training images, default 6000: the whole embedded subset), DEMO_EPOCHS (default 1), DEMO_BATCH (default 32),
-#              DEMO_BACKEND (auto|wasm|cpu|node|node-gpu, default auto).
+# Environment: DEMO_LIMIT (training images, default 6000: the whole embedded subset), DEMO_EPOCHS (default 2), DEMO_BATCH (default 32),
+#              DEMO_BACKEND (tfjs backend: auto|wasm|cpu|node|node-gpu, default auto),
+#              DEMO_ENGINE (what computes the training steps: auto|tfjs|onnxruntime, default auto).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/demo}
 limit=${DEMO_LIMIT:-6000}
 batch=${DEMO_BATCH:-32}
-epochs=${DEMO_EPOCHS:-1}
+epochs=${DEMO_EPOCHS:-2}
 backend=${DEMO_BACKEND:-auto}
+engine=${DEMO_ENGINE:-auto}
 rw() { node apps/cli/dist/main.js "$@"; }
 step() { printf '\n== %s\n' "$*" >&2; }
 
@@ -30,6 +32,7 @@ rw render "$out/spec.json" -o "$out/spec.svg"
 
 step "3/6 train: $epochs epoch(s) on the first $limit images of the embedded Fashion-MNIST subset, batch $batch"
 rw train "$out/spec.json" --data embedded --epochs "$epochs" --limit "$limit" --batch-size "$batch" --backend "$backend" \
+  --engine "$engine" \
   --force -o "$out/run"
 
 step "4/6 evaluate on the embedded test set (1,000 images)"

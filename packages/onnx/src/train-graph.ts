@@ -213,7 +213,10 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     const y = t.op('Relu', [x.name], {}, name);
     t.onBackward(() => {
       const dy = t.grad(y);
-      if (dy) t.addGrad(x.name, t.op('Mul', [dy, t.op('Sign', [y], {}, `${name}/mask`)], {}, `${name}/dx`));
+      if (!dy) return;
+      const zero = t.float(0);
+      const mask = t.op('Greater', [y, zero], {}, `${name}/mask`);
+      t.addGrad(x.name, t.op('Where', [mask, dy, zero], {}, `${name}/dx`));
     });
     return { ...x, name: y };
   };
@@ -410,11 +413,11 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
       {},
       `${layer}/rstd`,
     );
-    const xhat = t.op('Mul', [xc, rstd], {}, `${layer}/xhat`);
     const gamma = param(`${layer}/gamma`);
     const beta = param(`${layer}/beta`);
-    const gamma4 = t.op('Reshape', [gamma, c4]);
-    const y = t.op('Add', [t.op('Mul', [xhat, gamma4]), t.op('Reshape', [beta, c4])], {}, layer);
+    // y = xc * a + beta with a = gamma * rstd per channel (two passes over the tensor).
+    const a = t.op('Mul', [t.op('Reshape', [gamma, c4]), rstd], {}, `${layer}/scale`);
+    const y = t.op('Add', [t.op('Mul', [xc, a]), t.op('Reshape', [beta, c4])], {}, layer);
     // Moving statistics (Keras: moving - (moving - batch) * (1 - momentum), biased variance).
     for (const [stat, value] of [
       ['moving_mean', mean],
@@ -430,15 +433,15 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
       if (!dy) return;
       const keep = { keepdims: { int: 1 } };
       const sumDy = t.op('ReduceSum', [dy, t.ints([0, 2, 3])], keep);
-      const sumDyX = t.op('ReduceSum', [t.op('Mul', [dy, xhat]), t.ints([0, 2, 3])], keep);
+      const sumDyXc = t.op('ReduceSum', [t.op('Mul', [dy, xc]), t.ints([0, 2, 3])], keep);
       t.addGrad(beta, t.op('Reshape', [sumDy, t.ints([C])], {}, `${beta}/grad`));
-      t.addGrad(gamma, t.op('Reshape', [sumDyX, t.ints([C])], {}, `${gamma}/grad`));
-      // dx = gamma * rstd * (dy - sum(dy) / m - xhat * sum(dy * xhat) / m)
-      const inner = t.op('Sub', [
-        t.op('Sub', [dy, t.op('Mul', [sumDy, t.float(1 / m)])]),
-        t.op('Mul', [xhat, t.op('Mul', [sumDyX, t.float(1 / m)])]),
-      ]);
-      t.addGrad(x.name, t.op('Mul', [inner, t.op('Mul', [gamma4, rstd])], {}, `${layer}/dx`));
+      t.addGrad(gamma, t.op('Reshape', [t.op('Mul', [sumDyXc, rstd]), t.ints([C])], {}, `${gamma}/grad`));
+      // dx = a * (dy - sum(dy) / m - xc * rstd^2 * sum(dy * xc) / m)
+      //    = dy * a + xc * (-a * rstd^2 * sum(dy * xc) / m) + (-a * sum(dy) / m)
+      const negAOverM = t.op('Mul', [a, t.float(-1 / m)]);
+      const bc = t.op('Mul', [t.op('Mul', [negAOverM, t.op('Mul', [rstd, rstd])]), sumDyXc]);
+      const cc = t.op('Mul', [negAOverM, sumDy]);
+      t.addGrad(x.name, t.op('Sum', [t.op('Mul', [dy, a]), t.op('Mul', [xc, bc]), cc], {}, `${layer}/dx`));
     });
     return { ...x, name: y };
   };
