@@ -66,9 +66,9 @@ export interface TrainGraph {
 }
 
 const WHERE = '@randwire/onnx/train-graph';
-export const TRAIN_GRAPH_OPSET = 17;
-export const TRAIN_INPUTS = Object.freeze({ image: INPUT_NAME, targets: 'targets', lr: 'lr' });
-export const TRAIN_OUTPUTS = Object.freeze({ loss: 'loss', logits: OUTPUT_NAMES.logits });
+const TRAIN_GRAPH_OPSET = 17;
+const TRAIN_INPUTS = Object.freeze({ image: INPUT_NAME, targets: 'targets', lr: 'lr' });
+const TRAIN_OUTPUTS = Object.freeze({ loss: 'loss', logits: OUTPUT_NAMES.logits });
 const nextName = (p: string) => `${p}:next`;
 const momentumName = (p: string) => `${p}:momentum`;
 
