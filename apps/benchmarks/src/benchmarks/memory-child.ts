@@ -1,5 +1,7 @@
 // Child process of the memory benchmark: `node memory-child.js '<TrainingMemoryOptions JSON>'`
 // prints one TrainingMemoryResult JSON line (a fresh process, so its peak RSS is the run's).
+// Either engine (tfjs or onnxruntime); measureTrainingMemoryInChild starts it with --expose-gc
+// so the onnxruntime engine reads RSS after a forced collection (its RSS leak check).
 import { measureTrainingMemory, type TrainingMemoryOptions } from './memory';
 
 async function childMain(): Promise<void> {
