@@ -3,10 +3,15 @@
  */
 // The environment shares typed arrays with onnxruntime-node's native outputs (OnnxTrainStep).
 // RSS values are not asserted (they depend on the process): only the shape and the plumbing.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { generateSpec } from '@randwire/spec';
 import * as tf from '@tensorflow/tfjs';
+import { DEBIAN_PYTHON } from '../python-worker';
 import {
   MEMORY_ORT_STEPS,
   MEMORY_ORT_THREADS,
+  measureTorchTrainingMemory,
   measureTrainingMemory,
   memoryRuns,
   RSS_LEAK,
@@ -108,4 +113,29 @@ describe('memoryRuns', () => {
     expect(runs.map((r) => r.options.engine)).toEqual(['tfjs', 'onnxruntime']);
     for (const r of runs) expect(r.options).toMatchObject({ preset: 'mnist-small', nodes: 8, batch: 8 });
   });
+});
+
+describe('measureTorchTrainingMemory', () => {
+  it('reports the peak RSS of a fresh PyTorch process training the spec (or why it cannot)', async () => {
+    const spec = generateSpec({ preset: 'mnist-small', seed: 0, nodes: 6, channels: 8 });
+    const torch =
+      existsSync(DEBIAN_PYTHON) &&
+      spawnSync(DEBIAN_PYTHON, [
+        '-c',
+        'import importlib.util,sys; sys.exit(importlib.util.find_spec("torch") is None)',
+      ]).status === 0;
+    if (!torch) {
+      await expect(measureTorchTrainingMemory(spec, 2, 1, 1)).rejects.toThrow(/^memory: /);
+      return;
+    }
+    const r = await measureTorchTrainingMemory(spec, 2, 1, 1);
+    expect(r).toEqual({
+      torch: expect.any(String),
+      batch: 2,
+      steps: 2,
+      threads: 1,
+      rssPeakMiB: expect.any(Number),
+    });
+    expect(r.rssPeakMiB).toBeGreaterThan(0);
+  }, 60_000);
 });

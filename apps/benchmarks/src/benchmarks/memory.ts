@@ -17,6 +17,7 @@ import { generateSpec, type NetworkSpec, type PresetName } from '@randwire/spec'
 import { type BackendName, buildModel, modelWeights } from '@randwire/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import type { Benchmark, BenchmarkCase, BenchmarkContext } from '../harness';
+import { DEBIAN_PYTHON, REFERENCE_DIR } from '../python-worker';
 import { backendLabel, benchmarkBackends, fixedBatch, specCost, useBackend } from './training-configurations';
 import { TrainStepper } from './training-step';
 
@@ -233,16 +234,92 @@ export function measureTrainingMemoryInChild(o: TrainingMemoryOptions): Promise<
   });
 }
 
+export interface TorchMemoryResult {
+  /** e.g. `1.13.1`. */
+  torch: string;
+  batch: number;
+  /** Training steps run (the worker's warm-up step included). */
+  steps: number;
+  threads: number;
+  /** ru_maxrss of the Python process (MiB; includes Python and torch's libraries). */
+  rssPeakMiB: number;
+}
+
+/** Runs reference/torch_randwire.py's worker (the training benchmark's reference) in a fresh
+ * Python process: loads `spec` with `threads` threads, runs one warm-up and `steps` training
+ * steps at `batch`, and reports the process's peak RSS. Rejects when Python or torch is
+ * missing. */
+export function measureTorchTrainingMemory(
+  spec: NetworkSpec,
+  batch: number,
+  steps: number,
+  threads = 2,
+): Promise<TorchMemoryResult> {
+  if (!existsSync(DEBIAN_PYTHON)) return Promise.reject(new Error(`memory: ${DEBIAN_PYTHON} not found`));
+  const wrapper = [
+    'import atexit, json, resource, runpy, sys',
+    'script = sys.argv[1]',
+    'sys.argv = [script]',
+    'atexit.register(lambda: print(json.dumps({"maxRSSKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), flush=True))',
+    'runpy.run_path(script, run_name="__main__")',
+  ].join('\n');
+  return new Promise((resolve, reject) => {
+    const child = spawn(DEBIAN_PYTHON, ['-u', '-c', wrapper, join(REFERENCE_DIR, 'torch_randwire.py')], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, OPENBLAS_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      err = (err + c).slice(-4000);
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const answers = out
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const failed = answers.find((a) => typeof a['error'] === 'string');
+      const [info, , run, last] = answers;
+      if (code !== 0 || failed || info == null || run == null || typeof last?.['maxRSSKiB'] !== 'number') {
+        const why = failed?.['error'] ?? err.trim().split('\n').pop() ?? `exit code ${code}`;
+        reject(new Error(`memory: the PyTorch reference failed: ${String(why)}`));
+        return;
+      }
+      resolve({
+        torch: String(info['torch']),
+        batch,
+        steps: 1 + (run['steps'] as number),
+        threads,
+        rssPeakMiB: (last['maxRSSKiB'] as number) / 1024,
+      });
+    });
+    const requests = [
+      { op: 'info' },
+      { op: 'load', key: 'memory', spec, threads },
+      { op: 'run', key: 'memory', mode: 'train', batch, seconds: 0, min_ops: steps },
+    ];
+    child.stdin.end(requests.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  });
+}
+
 /** onnxruntime intra-op threads of the memory runs (this machine's 2 cores). */
 export const MEMORY_ORT_THREADS = 2;
 /** Measured steps of the full onnxruntime runs (11 steps run: a long enough RSS leak check). */
 export const MEMORY_ORT_STEPS = 10;
+/** Timed training steps of the PyTorch runs (after the worker's warm-up step). */
+export const MEMORY_TORCH_STEPS = 3;
 
 const stepperList: TrainStepper[] = [];
 const notes = [
   'Peak RSS: a fresh Node process (memory-child.js) runs steps+1 training steps on a synthetic batch and reports process.resourceUsage().maxRSS; it includes Node itself (~60-100 MiB) and, for wasm, the wasm heap (grows, never shrinks).',
   'wasm rows (tfjs engine, TrainStepper): numTensors/numBytes = tf.memory() after each step; leak = any change between steps. stepPeakTensorMiB: tf.profile peak bytes of one step (activations + gradients + weights + optimizer state).',
   `onnxruntime rows (@randwire/onnx OnnxTrainStep, the engine of \`randwire train --engine onnxruntime\`, ${MEMORY_ORT_THREADS} intra-op threads): initial weights from buildModel(spec, { seed: 0 }) on tfjs's cpu backend (then disposed), one session compiled for the batch, steps+1 steps. Leak check: RSS read after global.gc() (the child runs with --expose-gc) after step ${RSS_LEAK.fromStep} vs after the last step may grow by at most max(${RSS_LEAK.minMiB} MiB, ${RSS_LEAK.fraction * 100}% of RSS after step ${RSS_LEAK.fromStep}) (onnxruntime's arena grows during the first runs, then stays flat); more fails the benchmark. Enforced in fresh processes only.`,
+  `PyTorch rows (full runs with references): reference/torch_randwire.py's worker (the training benchmark's reference, same spec) in a fresh Python process, ${MEMORY_ORT_THREADS} threads, one warm-up and ${MEMORY_TORCH_STEPS} training steps; peak = ru_maxrss.`,
   'The timed case runs steps at the smallest wasm batch in this process and throws if a step changes tf.memory().numTensors.',
 ];
 
@@ -345,6 +422,39 @@ export const memory: Benchmark = {
         ctx.log(`memory: ${line}`);
       }
     }
+    // PyTorch's peak for the onnxruntime rows' configurations (full runs with references).
+    const pytorch: Array<Record<string, unknown>> = [];
+    if (ctx.reference && !ctx.quick) {
+      for (const run of memoryRuns(false, child, backend).filter((r) => r.options.engine === 'onnxruntime')) {
+        const where = `${run.label.replace('onnxruntime', 'PyTorch')}: ${run.options.preset} batch ${run.options.batch}`;
+        try {
+          const t = await measureTorchTrainingMemory(
+            memorySpec(run.options),
+            run.options.batch,
+            MEMORY_TORCH_STEPS,
+            MEMORY_ORT_THREADS,
+          );
+          pytorch.push({
+            label: run.label.replace('onnxruntime', 'pytorch'),
+            preset: run.options.preset,
+            ...t,
+          });
+          const line = `${where}, ${t.steps} steps on PyTorch ${t.torch}, ${t.threads} threads (fresh Python process): peak RSS ${mib(t.rssPeakMiB)} (ru_maxrss, includes Python and torch)`;
+          notes.push(line);
+          ctx.log(`memory: ${line}`);
+        } catch (e) {
+          const line = `${where}: PyTorch unavailable: ${(e as Error).message}`;
+          pytorch.push({
+            label: run.label,
+            preset: run.options.preset,
+            batch: run.options.batch,
+            error: (e as Error).message,
+          });
+          notes.push(line);
+          ctx.log(`memory: ${line}`);
+        }
+      }
+    }
     const tfjsRuns = runs.filter((x) => (x.run.options.engine ?? TRAINING_MEMORY_DEFAULTS.engine) === 'tfjs');
     const last = tfjsRuns[tfjsRuns.length - 1]!;
     const o: TrainingMemoryOptions = last.run.options;
@@ -406,6 +516,7 @@ export const memory: Benchmark = {
                   leak: result.leak,
                 };
           }),
+          pytorch,
         },
         unit: 'img/s',
         variants: [
