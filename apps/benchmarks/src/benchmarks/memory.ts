@@ -445,7 +445,7 @@ export const memory: Benchmark = {
         } catch (e) {
           const line = `${where}: PyTorch unavailable: ${(e as Error).message}`;
           pytorch.push({
-            label: run.label,
+            label: run.label.replace('onnxruntime', 'pytorch'),
             preset: run.options.preset,
             batch: run.options.batch,
             error: (e as Error).message,
