@@ -3,6 +3,7 @@
 // both must give the same losses, weights, moving statistics and momentum buffers after
 // several steps: every node transform it supports, odd and even input sizes (TF 'same'
 // padding is asymmetric there), stride 2, depth multiplier, Nesterov and weight decay.
+import { createHash } from 'node:crypto';
 import { syntheticDataset } from '@randwire/datasets';
 import { type NetworkSpec, NODE_TRANSFORMS, parameterList } from '@randwire/spec';
 import { buildModel, modelWeights, TrainStep } from '@randwire/tfjs';
@@ -161,6 +162,23 @@ describe('OnnxTrainStep state and errors', () => {
     step.setWeights(before, 'test');
     expect(step.weights()).toEqual(before);
     await step.dispose();
+  });
+
+  it('is reproducible to the byte: a re-run and another thread count give identical weights', async () => {
+    const ds = syntheticDataset({ count: 8, height: 9, width: 9, channels: 1, classes: 3, seed: 2 });
+    const digests: string[] = [];
+    let trained: NamedArray[] = [];
+    for (const threads of [1, 2, 1]) {
+      const step = await OnnxTrainStep.create(spec, weights, { threads });
+      for (let i = 0; i < 3; i++) await step.run(ds.images, ds.labels, 8, 0.1);
+      trained = step.weights();
+      const h = createHash('sha256');
+      for (const w of [...trained, ...step.momentum()]) h.update(new Uint8Array(w.values.buffer));
+      digests.push(h.digest('hex'));
+      await step.dispose();
+    }
+    expect(new Set(digests).size).toBe(1);
+    expect(trained).not.toEqual(weights); // the digests cover weights that training changed
   });
 
   it('rejects missing or misshapen weights, unknown names and bad labels, naming them', async () => {
