@@ -1,6 +1,7 @@
 // Spec + weights (tfjs layouts, keyed by parameterList names) → an ONNX model (NCHW, dynamic
 // batch, TF 'same' padding as explicit pads, BN epsilon explicit, aggregation weights folded
-// to sigmoid(logits), optional BN folding). Node names are the spec's stable names.
+// to sigmoid(logits), optional BN folding, optional zero-padding of internal channels to a
+// block (pad-channels.ts) and 'conv-add' aggregation). Node names are the spec's stable names.
 import { createHash } from 'node:crypto';
 import {
   convUnitLayerNames,
