@@ -316,46 +316,34 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
         `${c.kernel}/grad`,
       );
     }
-    if (!c.depthwise) {
-      // Dense: a convolution of the input (batch as channels) with dy as the kernel, dilated by
-      // the stride: [cin, B, H, W] * [cout, B, oh, ow] -> [cin, cout, k', k'] (k' = k unless
-      // 'same' padding was clipped at 0), then HWIO.
-      const xT = t.op('Transpose', [x.name], { perm: { ints: [1, 0, 2, 3] } });
+    // A convolution of the input (batch as channels) with dy as the kernel, dilated by the
+    // stride: [groups * cinPerGroup, B, H, W] * [cout, B, oh, ow] -> [.., cout, k, k] (sliced to
+    // k when 'same' padding was clipped at 0).
+    const correlate = (input: string, group: number): string => {
       const dyT4 = t.op('Transpose', [dy], { perm: { ints: [1, 0, 2, 3] } });
-      let dW = t.op('Conv', [xT, dyT4], {
+      const dW = t.op('Conv', [input, dyT4], {
         kernel_shape: { ints: [oh, ow] },
         strides: { ints: [1, 1] },
         pads: { ints: pads },
         dilations: { ints: [s, s] },
-        group: { int: 1 },
+        group: { int: group },
       });
       const kh = x.h + pads[0]! + pads[2]! - s * (oh - 1);
       const kw = x.w + pads[1]! + pads[3]! - s * (ow - 1);
-      if (kh !== k || kw !== k) dW = t.op('Slice', [dW, t.ints([0, 0]), t.ints([k, k]), t.ints([2, 3])]);
-      return t.op('Transpose', [dW], { perm: { ints: [2, 3, 0, 1] } }, `${c.kernel}/grad`);
+      return kh === k && kw === k ? dW : t.op('Slice', [dW, t.ints([0, 0]), t.ints([k, k]), t.ints([2, 3])]);
+    };
+    const xT = () => t.op('Transpose', [x.name], { perm: { ints: [1, 0, 2, 3] } }); // [cin, B, H, W]
+    if (!c.depthwise) {
+      // Dense: [cin, B, H, W] * [cout, B, oh, ow] -> [cin, cout, k, k] -> HWIO.
+      return t.op('Transpose', [correlate(xT(), 1)], { perm: { ints: [2, 3, 0, 1] } }, `${c.kernel}/grad`);
     }
     if (oh * ow <= 64) {
-      // Depthwise, small maps: a grouped convolution of the input with dy as the kernel
-      // (batch as channels, group = cin, dilated by the stride) -> [1, cout, k', k'].
-      const xT = t.op('Reshape', [
-        t.op('Transpose', [x.name], { perm: { ints: [1, 0, 2, 3] } }),
-        t.ints([1, cin * B, x.h, x.w]),
-      ]);
-      const dyT4 = t.op('Transpose', [dy], { perm: { ints: [1, 0, 2, 3] } });
-      let dW = t.op('Conv', [xT, dyT4], {
-        kernel_shape: { ints: [oh, ow] },
-        strides: { ints: [1, 1] },
-        pads: { ints: pads },
-        dilations: { ints: [s, s] },
-        group: { int: cin },
-      });
-      if (x.h + pads[0]! + pads[2]! - s * (oh - 1) !== k || x.w + pads[1]! + pads[3]! - s * (ow - 1) !== k) {
-        dW = t.op('Slice', [dW, t.ints([0, 0]), t.ints([k, k]), t.ints([2, 3])]);
-      }
-      // [1, cin * mult, k, k] -> [k, k, cin, mult]
+      // Depthwise, small maps: one grouped convolution (group = cin) on [1, cin * B, H, W]
+      // -> [1, cin * mult, k, k] -> [k, k, cin, mult].
+      const input = t.op('Reshape', [xT(), t.ints([1, cin * B, x.h, x.w])]);
       return t.op(
         'Transpose',
-        [t.op('Reshape', [dW, t.ints([cin, g.mult, k, k])])],
+        [t.op('Reshape', [correlate(input, cin), t.ints([cin, g.mult, k, k])])],
         { perm: { ints: [2, 3, 0, 1] } },
         `${c.kernel}/grad`,
       );
