@@ -254,19 +254,9 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
         // Stride 1: dx is the convolution of dy with the kernel rotated by 180° (in/out
         // channels swapped for dense kernels), padded k - 1 - p (onnxruntime runs this
         // faster than ConvTranspose).
-        const swapped = group === 1 && k > 1 ? t.op('Transpose', [W], { perm: { ints: [1, 0, 2, 3] } }) : W;
-        const wT =
-          k === 1
-            ? group === 1
-              ? t.op('Transpose', [W], { perm: { ints: [1, 0, 2, 3] } })
-              : W
-            : t.op('Slice', [
-                swapped,
-                t.ints([-1, -1]),
-                t.ints([-(2 ** 53), -(2 ** 53)]),
-                t.ints([2, 3]),
-                t.ints([-1, -1]),
-              ]);
+        const swapped = group === 1 ? t.op('Transpose', [W], { perm: { ints: [1, 0, 2, 3] } }) : W;
+        const flip = [t.ints([-1, -1]), t.ints([-(2 ** 53), -(2 ** 53)]), t.ints([2, 3]), t.ints([-1, -1])];
+        const wT = k === 1 ? swapped : t.op('Slice', [swapped, ...flip]);
         t.addGrad(
           x.name,
           t.op(
