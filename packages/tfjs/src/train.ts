@@ -121,7 +121,7 @@ export interface StepInfo extends TrainPosition {
  * plugs in by holding its own copy of the weights and optimizer state, in tfjs layouts under
  * the spec's parameter names, and copying them into the model when asked. */
 export interface TrainEngine {
-  /** Shown in progress lines and recorded in train-config.json. */
+  /** Recorded in train-config.json. */
   readonly name: string;
   run(
     images: Uint8Array,
