@@ -1,20 +1,13 @@
-// Atomic file output: write a temp file in the target's directory, then rename over the
-// target, so readers never see a half-written file and a failure leaves nothing behind.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+// Atomic file output through @randwire/spec's writeFileAtomic (temp file in the target's
+// folder, fsync, rename: readers never see a half-written file, a failure leaves nothing
+// behind), with the failure reported as an OnnxError naming the file.
+import { writeFileAtomic } from '@randwire/spec';
 import { OnnxError } from './errors';
 
-export function writeFileAtomic(file: string, data: Uint8Array | string): void {
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(
-    dir,
-    `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`,
-  );
+export function writeOnnxFileAtomic(file: string, data: Uint8Array | string): void {
   try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
+    writeFileAtomic(file, data);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
     throw new OnnxError(`@randwire/onnx/atomic-write: cannot write '${file}': ${(e as Error).message}`, {
       cause: e,
     });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NetworkSpec } from '@randwire/spec';
 import { onnx } from 'onnx-proto';
-import { writeFileAtomic } from './atomic-write';
+import { writeOnnxFileAtomic } from './atomic-write';
 import { ExportError } from './errors';
 import { buildOnnxModel, type ExportOptions, type ExportSummary } from './export-onnx';
 import { readTfjsWeights } from './weights';
@@ -42,6 +42,6 @@ export function exportRunDir(runDir: string, out: string, options: ExportOptions
   const weights = readTfjsWeights(path.join(runDir, 'model'));
   const { model, summary } = buildOnnxModel(spec, weights, options);
   const bytes = onnx.ModelProto.encode(model).finish();
-  writeFileAtomic(out, bytes);
+  writeOnnxFileAtomic(out, bytes);
   return { ...summary, path: out, bytes: bytes.length, spec: spec.name };
 }

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NODE_TRANSFORMS } from '@randwire/spec';
-import { writeFileAtomic } from './atomic-write';
+import { writeOnnxFileAtomic } from './atomic-write';
 import { exportOnnx } from './export-onnx';
 import { randomWeights } from './test-utils/reference';
 import { handSpec } from './test-utils/specs';
@@ -35,7 +35,7 @@ describe('onnx.checker.check_model(full_check=True)', () => {
         const w = randomWeights(spec, 1);
         for (const foldBn of [false, true]) {
           const file = path.join(dir, `${transform}-${foldBn}.onnx`);
-          writeFileAtomic(file, exportOnnx(spec, w, { foldBn, noSoftmax: foldBn }));
+          writeOnnxFileAtomic(file, exportOnnx(spec, w, { foldBn, noSoftmax: foldBn }));
           files.push(file);
         }
       }
