@@ -12,6 +12,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@randwire/([a-z0-9-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
+    '^@randwire/([a-z0-9-]+)/testing$': path.join(__dirname, 'packages/$1/src/testing.ts'),
   },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testTimeout: 60000,

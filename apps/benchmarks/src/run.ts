@@ -17,6 +17,7 @@ export const RECORDED_PACKAGES = [
   '@randwire/spec',
   '@randwire/tfjs',
   '@randwire/onnx',
+  '@randwire/onnx-train',
   'graphology',
   '@tensorflow/tfjs',
   'onnxruntime-node',

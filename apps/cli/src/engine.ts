@@ -1,5 +1,5 @@
 // The `--engine` option of `randwire train`: what runs the optimizer steps. `tfjs` trains the
-// tfjs model on its backend (wasm/cpu here); `onnxruntime` runs @randwire/onnx's training-step
+// tfjs model on its backend (wasm/cpu here); `onnxruntime` runs @randwire/onnx-train's training-step
 // graph in onnxruntime-node (every core, from npm alone) and copies the weights into the tfjs
 // model at the end of each epoch (evaluation, model/ and checkpoints stay tfjs). `auto` picks
 // onnxruntime whenever it can train the network exactly (node transforms it differentiates, no
@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import type { NetworkSpec } from '@randwire/spec';
 import type { TrainEngineFactory } from '@randwire/tfjs';
 import { type CommandContext, choiceOption, type OptionDef, UserError } from './cli';
-import { loadOnnx, loadTfjs } from './lazy-packages';
+import { loadOnnxTrain, loadTfjs } from './lazy-packages';
 
 export const ENGINE_CHOICES = ['auto', 'tfjs', 'onnxruntime'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
@@ -27,7 +27,7 @@ export function engineOption(command: string, raw: string | boolean | string[] |
 
 /** Why onnxruntime cannot train this run exactly, or null when it can. */
 export function onnxruntimeUnsupported(spec: NetworkSpec, dropEdge: number): string | null {
-  const { TRAIN_GRAPH_TRANSFORMS } = loadOnnx();
+  const { TRAIN_GRAPH_TRANSFORMS } = loadOnnxTrain();
   const stage = spec.stages.find((s) => !TRAIN_GRAPH_TRANSFORMS.includes(s.transform));
   if (stage) {
     return `stage '${stage.name}' uses node transform '${stage.transform}' (onnxruntime trains ${TRAIN_GRAPH_TRANSFORMS.join(', ')})`;
@@ -40,7 +40,7 @@ export function onnxruntimeUnsupported(spec: NetworkSpec, dropEdge: number): str
 /** The onnxruntime engine (threads: intra-op threads, default every core). */
 export function onnxruntimeEngine(threads?: number): TrainEngineFactory {
   return async ({ model, spec, options, batchSize }) => {
-    const { OnnxTrainStep } = loadOnnx();
+    const { OnnxTrainStep } = loadOnnxTrain();
     const { modelWeights, setModelWeights } = loadTfjs();
     const step = await OnnxTrainStep.create(
       spec,

@@ -14,6 +14,7 @@ const HEAVY = [
   '@tensorflow/tfjs-core',
   '@tensorflow/tfjs-backend-wasm',
   '@randwire/onnx',
+  '@randwire/onnx-train',
   'onnxruntime-node',
   '@resvg/resvg-js',
 ];

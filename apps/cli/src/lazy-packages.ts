@@ -1,5 +1,5 @@
 // The heavy packages, required on first use instead of at startup: @randwire/tfjs loads
-// TensorFlow.js and its wasm backend (~0.3 s), @randwire/onnx loads onnxruntime-node,
+// TensorFlow.js and its wasm backend (~0.3 s), @randwire/onnx and @randwire/onnx-train load onnxruntime-node,
 // @resvg/resvg-js is a native addon, and @randwire/spec loads ajv (~70 ms). Commands that do
 // not need them (graph, generate, inspect, validate, `--help` of any command) never load
 // them: command modules import these packages' types only (`import type`) and call the
@@ -11,6 +11,10 @@ export function loadTfjs(): typeof import('@randwire/tfjs') {
 
 export function loadOnnx(): typeof import('@randwire/onnx') {
   return require('@randwire/onnx');
+}
+
+export function loadOnnxTrain(): typeof import('@randwire/onnx-train') {
+  return require('@randwire/onnx-train');
 }
 
 export function loadTensorflow(): typeof import('@tensorflow/tfjs') {

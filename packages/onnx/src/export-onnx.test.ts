@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type NetworkSpec, NODE_TRANSFORMS, nodeLayerNames, parameterList } from '@randwire/spec';
+import { handSpec } from '@randwire/spec/testing';
 import { onnx } from 'onnx-proto';
 import { ExportError } from './errors';
 import { buildOnnxModel, EXPORT_DEFAULTS, exportOnnx, MAX_OPSET, MIN_OPSET } from './export-onnx';
@@ -12,7 +13,6 @@ import { planChannels } from './pad-channels';
 import { type OnnxOutputs, OnnxSession, runOnnx } from './run-onnx';
 import { normals, randomWeights, rng } from './test-utils/reference';
 import { writeWeightsRunDir } from './test-utils/run-dir';
-import { handSpec } from './test-utils/specs';
 
 let tmp: string;
 beforeAll(() => {

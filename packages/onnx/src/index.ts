@@ -16,6 +16,8 @@ export {
 } from './export-onnx';
 export type { ExportRunDirResult } from './export-run-dir';
 export { exportRunDir } from './export-run-dir';
+export type { AttributeValue } from './graph-builder';
+export { attr, float32RawData, floatValueInfo, GraphBuilder } from './graph-builder';
 export { depthwiseToOnnx, hwioToOihw, nchwToNhwc, nhwcToNchw, normalizeUint8ToNchw } from './layout';
 export type { OnnxModelInfo } from './metadata';
 export { METADATA_KEYS, readOnnxMetadata } from './metadata';
@@ -35,9 +37,5 @@ export { cudaAvailable, OnnxSession, RUN_DEFAULTS, runOnnx } from './run-onnx';
 export { onnxSamePads, sameOutputSize, samePadding } from './same-padding';
 export type { Throughput, ThroughputOptions } from './throughput';
 export { measureOnnxThroughput, THROUGHPUT_DEFAULTS } from './throughput';
-export type { TrainGraph, TrainGraphOptions, TrainGraphParameter } from './train-graph';
-export { buildTrainingGraph, TRAIN_GRAPH_TRANSFORMS } from './train-graph';
-export type { NamedArray, OnnxStepResult, OnnxTrainOptions } from './train-session';
-export { ONNX_TRAIN_DEFAULTS, OnnxTrainStep } from './train-session';
 export type { WeightMap, WeightTensor } from './weights';
 export { readTfjsWeights, validateWeights } from './weights';

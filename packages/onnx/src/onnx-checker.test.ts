@@ -6,10 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NODE_TRANSFORMS } from '@randwire/spec';
+import { handSpec } from '@randwire/spec/testing';
 import { writeOnnxFileAtomic } from './atomic-write';
 import { exportOnnx } from './export-onnx';
 import { randomWeights } from './test-utils/reference';
-import { handSpec } from './test-utils/specs';
 
 const PYTHON = '/usr/bin/python3';
 const CHECK =

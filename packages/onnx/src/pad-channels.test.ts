@@ -1,3 +1,4 @@
+import { handSpec } from '@randwire/spec/testing';
 import { ExportError } from './errors';
 import {
   checkPadChannels,
@@ -7,7 +8,6 @@ import {
   planChannels,
   roundUpChannels,
 } from './pad-channels';
-import { handSpec } from './test-utils/specs';
 
 const seq = (n: number) => Float32Array.from({ length: n }, (_, i) => i + 1);
 

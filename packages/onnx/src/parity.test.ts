@@ -3,13 +3,13 @@
 // calibration batch. Tolerance: maxAbs / max|reference| <= 1e-4 on logits and features.
 
 import { type NetworkSpec, NODE_TRANSFORMS } from '@randwire/spec';
+import { handSpec } from '@randwire/spec/testing';
 import * as tf from '@tensorflow/tfjs';
 import { compareOutputs } from './compare-outputs';
 import { exportOnnx } from './export-onnx';
 import { nhwcToNchw } from './layout';
 import { runOnnx } from './run-onnx';
 import { calibratedWeights, normals, referenceForward } from './test-utils/reference';
-import { handSpec } from './test-utils/specs';
 
 const TOLERANCE = 1e-4;
 

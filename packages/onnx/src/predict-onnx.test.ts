@@ -1,9 +1,9 @@
+import { handSpec } from '@randwire/spec/testing';
 import * as tf from '@tensorflow/tfjs';
 import { OnnxRuntimeError } from './errors';
 import { exportOnnx } from './export-onnx';
 import { predictOnnx } from './predict-onnx';
 import { calibratedWeights, referenceForward, rng } from './test-utils/reference';
-import { handSpec } from './test-utils/specs';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type GenerateSpecOptions, generateSpec, type NetworkSpec, NODE_TRANSFORMS } from '@randwire/spec';
+import { handSpec } from '@randwire/spec/testing';
 import { buildModel, parameterVariables } from '@randwire/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { compareOutputs } from './compare-outputs';
@@ -14,7 +15,6 @@ import { nhwcToNchw } from './layout';
 import { runOnnx } from './run-onnx';
 import { calibratedWeights, normals } from './test-utils/reference';
 import { writeTestRunDir } from './test-utils/run-dir';
-import { handSpec } from './test-utils/specs';
 
 const TOLERANCE = 1e-4;
 let tmp: string;

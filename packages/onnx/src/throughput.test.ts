@@ -1,7 +1,7 @@
+import { handSpec } from '@randwire/spec/testing';
 import { OnnxRuntimeError } from './errors';
 import { exportOnnx } from './export-onnx';
 import { randomWeights } from './test-utils/reference';
-import { handSpec } from './test-utils/specs';
 import { measureOnnxThroughput } from './throughput';
 
 describe('measureOnnxThroughput', () => {

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parameterList } from '@randwire/spec';
+import { handSpec } from '@randwire/spec/testing';
 import { ExportError, WeightsReadError } from './errors';
 import { randomWeights } from './test-utils/reference';
 import { writeWeightsRunDir } from './test-utils/run-dir';
-import { handSpec } from './test-utils/specs';
 import { readTfjsWeights, validateWeights } from './weights';
 
 let tmp: string;

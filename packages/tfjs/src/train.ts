@@ -117,7 +117,7 @@ export interface StepInfo extends TrainPosition {
 }
 
 /** What runs the optimizer steps of `train`. The default trains the tfjs model itself
- * (`TrainStep`); another runtime (e.g. onnxruntime through @randwire/onnx's OnnxTrainStep)
+ * (`TrainStep`); another runtime (e.g. onnxruntime through @randwire/onnx-train's OnnxTrainStep)
  * plugs in by holding its own copy of the weights and optimizer state, in tfjs layouts under
  * the spec's parameter names, and copying them into the model when asked. */
 export interface TrainEngine {

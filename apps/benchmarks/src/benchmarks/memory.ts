@@ -4,7 +4,7 @@
 // with one of two engines:
 // - 'tfjs': TrainStepper on a tfjs backend (wasm), tf.memory() after every step and tf.profile's
 //   peak bytes of one step; a step that changes tf.memory().numTensors is a leak.
-// - 'onnxruntime': @randwire/onnx's OnnxTrainStep (initial weights from the tfjs model, built on
+// - 'onnxruntime': @randwire/onnx-train's OnnxTrainStep (initial weights from the tfjs model, built on
 //   the given backend and disposed); a leak is RSS growing from after step 2 to after the last
 //   step by more than RSS_LEAK's bound (onnxruntime's arena grows during the first runs, then
 //   stays flat).
@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { OnnxTrainStep } from '@randwire/onnx';
+import { OnnxTrainStep } from '@randwire/onnx-train';
 import { generateSpec, type NetworkSpec, type PresetName } from '@randwire/spec';
 import { type BackendName, buildModel, modelWeights } from '@randwire/tfjs';
 import * as tf from '@tensorflow/tfjs';
@@ -318,7 +318,7 @@ const stepperList: TrainStepper[] = [];
 const notes = [
   'Peak RSS: a fresh Node process (memory-child.js) runs steps+1 training steps on a synthetic batch and reports process.resourceUsage().maxRSS; it includes Node itself (~60-100 MiB) and, for wasm, the wasm heap (grows, never shrinks).',
   'wasm rows (tfjs engine, TrainStepper): numTensors/numBytes = tf.memory() after each step; leak = any change between steps. stepPeakTensorMiB: tf.profile peak bytes of one step (activations + gradients + weights + optimizer state).',
-  `onnxruntime rows (@randwire/onnx OnnxTrainStep, the engine of \`randwire train --engine onnxruntime\`, ${MEMORY_ORT_THREADS} intra-op threads): initial weights from buildModel(spec, { seed: 0 }) on tfjs's cpu backend (then disposed), one session compiled for the batch, steps+1 steps. Leak check: RSS read after global.gc() (the child runs with --expose-gc) after step ${RSS_LEAK.fromStep} vs after the last step may grow by at most max(${RSS_LEAK.minMiB} MiB, ${RSS_LEAK.fraction * 100}% of RSS after step ${RSS_LEAK.fromStep}) (onnxruntime's arena grows during the first runs, then stays flat); more fails the benchmark. Enforced in fresh processes only.`,
+  `onnxruntime rows (@randwire/onnx-train OnnxTrainStep, the engine of \`randwire train --engine onnxruntime\`, ${MEMORY_ORT_THREADS} intra-op threads): initial weights from buildModel(spec, { seed: 0 }) on tfjs's cpu backend (then disposed), one session compiled for the batch, steps+1 steps. Leak check: RSS read after global.gc() (the child runs with --expose-gc) after step ${RSS_LEAK.fromStep} vs after the last step may grow by at most max(${RSS_LEAK.minMiB} MiB, ${RSS_LEAK.fraction * 100}% of RSS after step ${RSS_LEAK.fromStep}) (onnxruntime's arena grows during the first runs, then stays flat); more fails the benchmark. Enforced in fresh processes only.`,
   `PyTorch rows (full runs with references): reference/torch_randwire.py's worker (the training benchmark's reference, same spec) in a fresh Python process, ${MEMORY_ORT_THREADS} threads, one warm-up and ${MEMORY_TORCH_STEPS} training steps; peak = ru_maxrss.`,
   'The timed case runs steps at the smallest wasm batch in this process and throws if a step changes tf.memory().numTensors.',
 ];

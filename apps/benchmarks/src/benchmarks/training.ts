@@ -1,8 +1,8 @@
 // Training images/s (issue 6, item 1): forward + backward + SGD-momentum step of the repo's
 // training step (TrainStepper = train()'s step, checked bit-identical in its test) per tfjs
-// backend and on the onnxruntime engine (@randwire/onnx's OnnxTrainStep, 1 and 2 threads),
+// backend and on the onnxruntime engine (@randwire/onnx-train's OnnxTrainStep, 1 and 2 threads),
 // against PyTorch CPU (2 threads) training the same spec, for configurations A and B.
-import { OnnxTrainStep } from '@randwire/onnx';
+import { OnnxTrainStep } from '@randwire/onnx-train';
 import type { NetworkSpec } from '@randwire/spec';
 import { type BackendName, buildModel, modelWeights } from '@randwire/tfjs';
 import type { Benchmark, BenchmarkCase, BenchmarkContext, Variant } from '../harness';

@@ -10,6 +10,14 @@
 // Inputs:  image [B, C, H, W] (normalized, NCHW), targets [B, classes], lr [] and, per
 //          trainable parameter p: p and `p:momentum`; per moving statistic m: m.
 // Outputs: loss [], logits [B, classes]; `p:next`, `p:momentum_next`, `m:next`.
+
+import {
+  type AttributeValue,
+  floatValueInfo,
+  GraphBuilder,
+  onnxSamePads,
+  sameOutputSize,
+} from '@randwire/onnx';
 import {
   convUnitLayerNames,
   HEAD_LAYERS,
@@ -24,9 +32,7 @@ import {
   stageOutputName,
 } from '@randwire/spec';
 import { onnx } from 'onnx-proto';
-import { ExportError } from './errors';
-import { type AttributeValue, floatValueInfo, GraphBuilder } from './graph-builder';
-import { onnxSamePads, sameOutputSize } from './same-padding';
+import { OnnxTrainError } from './errors';
 
 export interface TrainGraphOptions {
   /** Examples per step (static: every tensor of the graph has a fixed shape). */
@@ -65,7 +71,7 @@ export interface TrainGraph {
   outputs: { loss: string; logits: string };
 }
 
-const WHERE = '@randwire/onnx/train-graph';
+const WHERE = '@randwire/onnx-train/train-graph';
 const TRAIN_GRAPH_OPSET = 17;
 const TRAIN_INPUTS = Object.freeze({ image: INPUT_NAME, targets: 'targets', lr: 'lr' });
 const TRAIN_OUTPUTS = Object.freeze({ loss: 'loss', logits: OUTPUT_NAMES.logits });
@@ -178,17 +184,17 @@ interface ConvSpec {
 export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions): TrainGraph {
   const B = options.batchSize;
   if (!Number.isSafeInteger(B) || B < 1) {
-    throw new ExportError(`${WHERE}: invalid batchSize (${B}): must be an integer >= 1`);
+    throw new OnnxTrainError(`${WHERE}: invalid batchSize (${B}): must be an integer >= 1`);
   }
   for (const stage of spec.stages) {
     if (!TRAIN_GRAPH_TRANSFORMS.includes(stage.transform)) {
-      throw new ExportError(
+      throw new OnnxTrainError(
         `${WHERE}: stage '${stage.name}' uses node transform '${stage.transform}', which the onnxruntime training engine cannot train: must be one of ${TRAIN_GRAPH_TRANSFORMS.join(', ')} (train it with tfjs)`,
       );
     }
   }
   if (spec.head.dropout > 0) {
-    throw new ExportError(
+    throw new OnnxTrainError(
       `${WHERE}: head.dropout (${spec.head.dropout}) is not supported by the onnxruntime training engine: must be 0 (train it with tfjs)`,
     );
   }
@@ -204,7 +210,7 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   const bnMomentum = spec.batchNorm.momentum;
   const movingOutputs = new Map<string, string>();
   const param = (name: string): string => {
-    if (!byName.has(name)) throw new ExportError(`${WHERE}: the spec has no parameter '${name}'`);
+    if (!byName.has(name)) throw new OnnxTrainError(`${WHERE}: the spec has no parameter '${name}'`);
     return name;
   };
 
@@ -497,7 +503,7 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
       const srcs = sn.inputs.map((i) => {
         const f = i === 'input' ? x : outs.get(i);
         if (!f)
-          throw new ExportError(
+          throw new OnnxTrainError(
             `${WHERE}: stage '${stage.name}' node ${sn.id} reads node ${i}, which does not precede it`,
           );
         return f;
@@ -506,7 +512,7 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
       h = relu(h, names.relu);
       const cin = nodeInChannels(stage, sn);
       if (h.channels !== cin)
-        throw new ExportError(
+        throw new OnnxTrainError(
           `${WHERE}: node ${names.conv} reads ${h.channels} channels, the spec says ${cin}`,
         );
       const base = { stride: sn.stride, cout: stage.channels, inputGrad: true };
@@ -602,12 +608,12 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   for (const p of params) {
     if (!p.trainable) {
       const out = movingOutputs.get(p.name);
-      if (!out) throw new ExportError(`${WHERE}: no moving-statistics update for '${p.name}'`);
+      if (!out) throw new OnnxTrainError(`${WHERE}: no moving-statistics update for '${p.name}'`);
       parameters.push({ info: p, input: p.name, output: out, momentumInput: null, momentumOutput: null });
       continue;
     }
     const g = t.grad(p.name);
-    if (!g) throw new ExportError(`${WHERE}: parameter '${p.name}' gets no gradient`);
+    if (!g) throw new OnnxTrainError(`${WHERE}: parameter '${p.name}' gets no gradient`);
     const d = p.decay && weightDecay > 0 ? t.op('Add', [g, t.op('Mul', [p.name, t.float(weightDecay)])]) : g;
     const vIn = momentumName(p.name);
     const vOut = `${vIn}_next`;

@@ -5,12 +5,11 @@
 // smoothing, SGD momentum with coupled weight decay; a non-finite loss leaves every value as
 // it was (`applied: false`).
 import { availableParallelism } from 'node:os';
+import { type GraphOptimizationLevel, normalizeUint8ToNchw } from '@randwire/onnx';
 import { type NetworkSpec, parameterList } from '@randwire/spec';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
-import { OnnxRuntimeError } from './errors';
-import { normalizeUint8ToNchw } from './layout';
-import type { GraphOptimizationLevel } from './run-onnx';
+import { OnnxTrainError } from './errors';
 import { buildTrainingGraph, type TrainGraph, type TrainGraphOptions } from './train-graph';
 
 /** A named float32 array (tfjs layout), as checkpoints store weights and momentum buffers. */
@@ -44,7 +43,7 @@ export interface OnnxStepResult {
   applied: boolean;
 }
 
-const WHERE = '@randwire/onnx/train-session';
+const WHERE = '@randwire/onnx-train/train-session';
 
 interface Compiled {
   graph: TrainGraph;
@@ -79,7 +78,7 @@ export class OnnxTrainStep {
       ...(options.threads != null ? { threads: options.threads } : {}),
     };
     if (o.threads !== undefined && (!Number.isInteger(o.threads) || o.threads < 1)) {
-      throw new OnnxRuntimeError(`${WHERE}: invalid threads (${o.threads}): must be an integer >= 1`);
+      throw new OnnxTrainError(`${WHERE}: invalid threads (${o.threads}): must be an integer >= 1`);
     }
     const step = new OnnxTrainStep(spec, Object.freeze(o));
     step.setWeights(weights, 'initial weights');
@@ -104,7 +103,7 @@ export class OnnxTrainStep {
       });
       c = { graph, session };
     } catch (e) {
-      throw new OnnxRuntimeError(
+      throw new OnnxTrainError(
         `${WHERE}: onnxruntime cannot load the training graph of '${this.spec.name}' (batch ${batchSize}): ${(e as Error).message}`,
         { cause: e },
       );
@@ -118,7 +117,7 @@ export class OnnxTrainStep {
     const { height, width, channels } = this.spec.input;
     const classes = this.spec.classes;
     if (labels.length < size) {
-      throw new OnnxRuntimeError(`${WHERE}: ${labels.length} labels for a batch of ${size}`);
+      throw new OnnxTrainError(`${WHERE}: ${labels.length} labels for a batch of ${size}`);
     }
     const { graph, session } = await this.compile(size);
     const image = normalizeUint8ToNchw(
@@ -130,8 +129,7 @@ export class OnnxTrainStep {
     const targets = new Float32Array(size * classes).fill(ls / classes);
     for (let i = 0; i < size; i++) {
       const y = labels[i]!;
-      if (y >= classes)
-        throw new OnnxRuntimeError(`${WHERE}: label ${y} at index ${i}: must be < ${classes}`);
+      if (y >= classes) throw new OnnxTrainError(`${WHERE}: label ${y} at index ${i}: must be < ${classes}`);
       targets[i * classes + y] = 1 - ls + ls / classes;
     }
     const feeds: Record<string, ort.Tensor> = {
@@ -147,7 +145,7 @@ export class OnnxTrainStep {
     try {
       out = await session.run(feeds);
     } catch (e) {
-      throw new OnnxRuntimeError(`${WHERE}: onnxruntime failed on a training step: ${(e as Error).message}`, {
+      throw new OnnxTrainError(`${WHERE}: onnxruntime failed on a training step: ${(e as Error).message}`, {
         cause: e,
       });
     }
@@ -216,10 +214,10 @@ export class OnnxTrainStep {
     const next = new Map<string, ort.Tensor>();
     for (const p of expected) {
       const a = byName.get(p.name);
-      if (!a) throw new OnnxRuntimeError(`${source}: missing ${what} '${p.name}'`);
+      if (!a) throw new OnnxTrainError(`${source}: missing ${what} '${p.name}'`);
       const size = p.shape.reduce((x, y) => x * y, 1);
       if (a.shape.join(',') !== p.shape.join(',') || a.values.length !== size) {
-        throw new OnnxRuntimeError(
+        throw new OnnxTrainError(
           `${source}: ${what} '${p.name}' has shape [${a.shape}], the spec needs [${p.shape}]`,
         );
       }
@@ -228,7 +226,7 @@ export class OnnxTrainStep {
     if (byName.size !== expected.length) {
       const known = new Set(expected.map((p) => p.name));
       const extra = [...byName.keys()].filter((n) => !known.has(n));
-      throw new OnnxRuntimeError(
+      throw new OnnxTrainError(
         `${source}: ${what}s the spec '${this.spec.name}' does not have: ${extra.slice(0, 5).join(', ')}`,
       );
     }

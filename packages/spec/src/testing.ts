@@ -1,12 +1,7 @@
-// Hand-made specs for tests (until/besides @randwire/spec's builders): any transform, any
-// input size, stem and stages shaped like the paper's regimes, shrunk.
-import type {
-  ConvUnitSpec,
-  NetworkSpec,
-  NodeTransform,
-  RandomStageSpec,
-  StageNodeSpec,
-} from '@randwire/spec';
+// Hand-made specs for tests (public as `@randwire/spec/testing`, used by the onnx and
+// onnx-train packages): any transform, any input size, stem and stages shaped like the
+// paper's regimes, shrunk.
+import type { ConvUnitSpec, NetworkSpec, NodeTransform, RandomStageSpec, StageNodeSpec } from './types';
 
 /** A fixed DAG on n nodes: nodes 0, 1 (and n-1 when n >= 5) fed by the input; node i >= 2
  * reads i-1 (and i-2 unless i % 3 == 0). Outputs: nodes nobody reads. */

@@ -6,10 +6,10 @@
 import { createHash } from 'node:crypto';
 import { syntheticDataset } from '@randwire/datasets';
 import { type NetworkSpec, NODE_TRANSFORMS, parameterList } from '@randwire/spec';
+import { handSpec } from '@randwire/spec/testing';
 import { buildModel, modelWeights, TrainStep } from '@randwire/tfjs';
 import * as tf from '@tensorflow/tfjs';
-import { OnnxRuntimeError } from './errors';
-import { handSpec } from './test-utils/specs';
+import { OnnxTrainError } from './errors';
 import { TRAIN_GRAPH_TRANSFORMS } from './train-graph';
 import { type NamedArray, OnnxTrainStep } from './train-session';
 
@@ -188,7 +188,7 @@ describe('OnnxTrainStep state and errors', () => {
     await expect(OnnxTrainStep.create(spec, misshapen)).rejects.toThrow(/'fc\/bias' has shape \[2\]/);
     const extra = [...weights, { name: 'nope/kernel', shape: [1], values: new Float32Array(1) }];
     await expect(OnnxTrainStep.create(spec, extra)).rejects.toThrow(/nope\/kernel/);
-    await expect(OnnxTrainStep.create(spec, weights, { threads: 0 })).rejects.toThrow(OnnxRuntimeError);
+    await expect(OnnxTrainStep.create(spec, weights, { threads: 0 })).rejects.toThrow(OnnxTrainError);
     const step = await OnnxTrainStep.create(spec, weights, { threads: 1 });
     await expect(step.run(new Uint8Array(81 * 2), new Uint8Array([0, 7]), 2, 0.1)).rejects.toThrow(/label 7/);
     await step.dispose();
