@@ -6,6 +6,8 @@ describe('help constants (copies that keep --help from loading tfjs and onnxrunt
   it("equal @randwire/tfjs's values", () => {
     expect(copies.BACKEND_PREFERENCES).toEqual(tfjs.BACKEND_PREFERENCES);
     expect(tfjs.TRAIN_DEFAULTS).toMatchObject(copies.TRAIN_DEFAULTS);
+    expect(tfjs.RECIPE_NAMES).toEqual(copies.RECIPE_NAMES);
+    expect(tfjs.INIT_SCHEMES).toEqual(copies.INIT_SCHEMES);
   });
 
   it("equal @randwire/onnx's values", () => {

@@ -15,6 +15,8 @@ export const BACKEND_PREFERENCES: readonly BackendPreference[] = Object.freeze([
 
 /** @randwire/tfjs's TRAIN_DEFAULTS (every field `randwire train` shows or reads). */
 export const TRAIN_DEFAULTS = Object.freeze({
+  recipe: 'default',
+  init: 'pytorch',
   epochs: 5,
   batchSize: 64,
   lr: 0.1,
@@ -29,6 +31,10 @@ export const TRAIN_DEFAULTS = Object.freeze({
   evalBatchSize: 256,
   keepCheckpoints: 3,
 } satisfies Partial<TrainOptions>);
+
+/** @randwire/tfjs's RECIPE_NAMES and INIT_SCHEMES. */
+export const RECIPE_NAMES = Object.freeze(['default', 'paper'] as const);
+export const INIT_SCHEMES = Object.freeze(['pytorch', 'he-fan-out'] as const);
 
 /** @randwire/onnx's COMPARE_DEFAULTS. */
 export const COMPARE_DEFAULTS = Object.freeze({ tolerance: 1e-4 });

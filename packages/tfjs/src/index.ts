@@ -25,16 +25,19 @@ export {
 } from './errors';
 export type { ClassificationMetrics, ClassMetrics, EvaluateOptions, EvaluationResult } from './evaluate';
 export { classificationMetrics, EVALUATE_DEFAULTS, evaluate, formatConfusion } from './evaluate';
-export type { Initializer, SeededNormalArgs } from './init';
+export type { Initializer, InitScheme, SeededNormalArgs, SeededUniformArgs } from './init';
 export {
+  biasInitializer,
   CLASSIFIER_INIT_STDDEV,
-  convKernelInitializer,
-  denseKernelInitializer,
-  kernelFanOut,
+  DEFAULT_INIT_SCHEME,
+  INIT_SCHEMES,
+  kernelFans,
+  kernelInitializer,
   parameterSeed,
   SeededNormal,
+  SeededUniform,
 } from './init';
-export { normalValues } from './init-random';
+export { normalValues, uniformValues } from './init-random';
 export { registerWasmGradientKernels } from './kernels/register';
 export { hash32, hashUniform } from './layers/hash';
 export { registerRandwireLayers } from './layers/register';
@@ -79,6 +82,8 @@ export type { ScheduleOptions } from './schedule';
 export { learningRateAt, SCHEDULE_DEFAULTS } from './schedule';
 export type {
   EpochMetrics,
+  Recipe,
+  RecipeName,
   StepInfo,
   TrainData,
   TrainEngine,
@@ -89,10 +94,12 @@ export type {
 } from './train';
 export {
   modelWeights,
+  RECIPE_NAMES,
   resolveTrainOptions,
   setModelWeights,
   specHash,
   TRAIN_DEFAULTS,
+  TRAIN_RECIPES,
   tfjsEngine,
   train,
 } from './train';

@@ -53,3 +53,12 @@ export function normalValues(count: number, stddev: number, seed: number): Float
   }
   return out;
 }
+
+/** `count` draws of U(-limit, limit), as float32, from the 32-bit `seed`. */
+export function uniformValues(count: number, limit: number, seed: number): Float32Array {
+  const next = sfc32(seed);
+  const out = new F32(count);
+  const scale = (2 * limit) / 4294967296;
+  for (let i = 0; i < count; i++) out[i] = next() * scale - limit;
+  return out;
+}

@@ -116,24 +116,86 @@ describe('buildModel', () => {
         Array.from(a.get(k.name) as Float32Array),
       );
     }
-    // init of the aggregation logits: 0 (weight 0.5); BN gamma 1, beta 0; fc bias 0
+    // init of the aggregation logits: 0 (weight 0.5); BN gamma 1, beta 0
     expect(Array.from(a.get('s1_n2_agg/logits') as Float32Array)).toEqual([0, 0]);
     expect(Array.from(a.get('conv1_bn/gamma') as Float32Array)).toEqual([1, 1, 1, 1]);
-    expect(Array.from(a.get('fc/bias') as Float32Array)).toEqual([0, 0, 0]);
+    expect(Array.from(a.get('conv1_bn/beta') as Float32Array)).toEqual([0, 0, 0, 0]);
   });
 
-  it('draws conv kernels He-normal with fan-out and the classifier with std 0.01', () => {
-    const spec = tinySpec({ transform: 'conv-3x3', stemChannels: 16, stageChannels: 32 });
+  const std = (v: Float32Array): number => {
+    const m = v.reduce((s, x) => s + x, 0) / v.length;
+    return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / v.length);
+  };
+  const maxAbs = (v: Float32Array): number => v.reduce((s, x) => Math.max(s, Math.abs(x)), 0);
+
+  it("draws 'pytorch' (default) kernels U(±1/sqrt(fan_in)), depthwise fan_in kh·kw, and the classifier's bias", () => {
+    const spec = tinySpec({ transform: 'sep-conv-3x3', stemChannels: 16, stageChannels: 32 });
     const w = weightValues(buildModel(spec, { seed: 3 }));
-    const std = (v: Float32Array): number => {
-      const m = v.reduce((s, x) => s + x, 0) / v.length;
-      return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / v.length);
+    expect(Array.from(w.get('s1_n2_conv/depthwise_kernel') as Float32Array)).toEqual(
+      Array.from(
+        weightValues(buildModel(spec, { seed: 3, init: 'pytorch' })).get(
+          's1_n2_conv/depthwise_kernel',
+        ) as Float32Array,
+      ),
+    );
+    // uniform in (-b, b): std b/sqrt(3) (the estimate's relative sd is sqrt(0.8 / n) / 2 for a
+    // uniform: allowed 5 of them), max |x| under b and near it
+    const check = (name: string, fanIn: number) => {
+      const v = w.get(name) as Float32Array;
+      const b = 1 / Math.sqrt(fanIn);
+      expect(maxAbs(v)).toBeLessThan(b);
+      expect(maxAbs(v)).toBeGreaterThan(0.8 * b);
+      expect(Math.abs(std(v) / (b / Math.sqrt(3)) - 1)).toBeLessThan(5 * 0.5 * Math.sqrt(0.8 / v.length));
     };
+    check('s1_n2_conv/depthwise_kernel', 9); // [3, 3, 32, 1]: one 3x3 filter per channel
+    check('s1_n2_conv/pointwise_kernel', 32); // [1, 1, 32, 32]
+    check('conv1_conv/kernel', 9 * spec.input.channels);
+    const fcIn = spec.head.channels;
+    check('fc/kernel', fcIn);
+    const bias = w.get('fc/bias') as Float32Array;
+    expect(maxAbs(bias)).toBeLessThan(1 / Math.sqrt(fcIn));
+    expect(maxAbs(bias)).toBeGreaterThan(0);
+  });
+
+  it("draws 'he-fan-out' kernels normal with std sqrt(2 / fan_out), depthwise fan_out kh·kw·C, classifier std 0.01", () => {
+    const spec = tinySpec({ transform: 'sep-conv-3x3', stemChannels: 16, stageChannels: 32 });
+    const w = weightValues(buildModel(spec, { seed: 3, init: 'he-fan-out' }));
+    // s1_n2_conv/depthwise_kernel: [3, 3, 32, 1] → fan_out 9·32 = 288 (PyTorch's and pycls's
+    // count: 32 output channels of 3x3 filters), not Keras's 9
+    expect(std(w.get('s1_n2_conv/depthwise_kernel') as Float32Array)).toBeCloseTo(Math.sqrt(2 / 288), 2);
+    expect(std(w.get('s1_n2_conv/pointwise_kernel') as Float32Array)).toBeCloseTo(Math.sqrt(2 / 32), 1);
+    const conv = weightValues(
+      buildModel(tinySpec({ transform: 'conv-3x3', stemChannels: 16, stageChannels: 32 }), {
+        seed: 3,
+        init: 'he-fan-out',
+      }),
+    );
     // s1_n2_conv/kernel: [3, 3, 32, 32] → fan_out 288, 9216 draws (sd of the estimate ≈ 0.7%)
-    expect(std(w.get('s1_n2_conv/kernel') as Float32Array)).toBeCloseTo(Math.sqrt(2 / 288), 2);
-    // fc/kernel: [16, 3], normal with std 0.01
+    expect(std(conv.get('s1_n2_conv/kernel') as Float32Array)).toBeCloseTo(Math.sqrt(2 / 288), 2);
+    // fc/kernel: normal with std 0.01; fc/bias 0
     expect(std(w.get('fc/kernel') as Float32Array)).toBeGreaterThan(0.005);
     expect(std(w.get('fc/kernel') as Float32Array)).toBeLessThan(0.02);
+    expect(Array.from(w.get('fc/bias') as Float32Array).every((x) => x === 0)).toBe(true);
+  });
+
+  it("draws a separable conv's pointwise kernel from its own initializer, not the depthwise one (tfjs 4.22 bug)", () => {
+    const spec = tinySpec({ transform: 'sep-conv-3x3', stemChannels: 16, stageChannels: 32 });
+    for (const init of ['pytorch', 'he-fan-out'] as const) {
+      const model = buildModel(spec, { seed: 3, init });
+      const w = weightValues(model);
+      const dw = w.get('s1_n2_conv/depthwise_kernel') as Float32Array;
+      const pw = w.get('s1_n2_conv/pointwise_kernel') as Float32Array;
+      // tfjs alone would give the pointwise kernel the depthwise kernel's seed: same first draws
+      expect(Array.from(pw.subarray(0, 16))).not.toEqual(Array.from(dw.subarray(0, 16)));
+      const layer = model.getLayer('s1_n2_conv').getConfig();
+      expect(layer['pointwiseInitializer']).not.toEqual(layer['depthwiseInitializer']);
+    }
+  });
+
+  it('rejects an unknown init scheme, naming it and the choices', () => {
+    expect(() => buildModel(fixture, { init: 'xavier' as never })).toThrow(
+      /invalid init \(xavier\): must be one of pytorch, he-fan-out/,
+    );
   });
 
   it('builds every node transform; stride 2 gives ceil(size / 2) on odd and even sizes', () => {

@@ -22,7 +22,14 @@ import {
   validateSpec,
 } from '@randwire/spec';
 import * as tf from '@tensorflow/tfjs';
-import { convKernelInitializer, denseKernelInitializer, type Initializer } from './init';
+import {
+  biasInitializer,
+  DEFAULT_INIT_SCHEME,
+  INIT_SCHEMES,
+  type Initializer,
+  type InitScheme,
+  kernelInitializer,
+} from './init';
 import { registerRandwireLayers } from './layers/register';
 import { SeededDropout } from './layers/seeded-dropout';
 import { TrainingNoise } from './layers/training-noise';
@@ -33,6 +40,8 @@ import { parameterVariables } from './model-parameters';
 export interface BuildModelOptions {
   /** Seed of the initial weights (0 is a seed). */
   seed?: number;
+  /** How the initial weights are drawn (init.ts; default 'pytorch'). */
+  init?: InitScheme;
   /** Drop-edge probability per node and training step (randwire.md section 7); 0 = off. */
   dropEdgeRate?: number;
   /** Share an existing TrainingNoise (its seed and rate win over `seed`/`dropEdgeRate`). */
@@ -42,7 +51,12 @@ export interface BuildModelOptions {
   validate?: boolean;
 }
 
-export const BUILD_MODEL_DEFAULTS = Object.freeze({ seed: 0, dropEdgeRate: 0, validate: true });
+export const BUILD_MODEL_DEFAULTS = Object.freeze({
+  seed: 0,
+  init: DEFAULT_INIT_SCHEME,
+  dropEdgeRate: 0,
+  validate: true,
+});
 
 const WHERE = '@randwire/tfjs/model';
 
@@ -62,20 +76,25 @@ interface TransformContext {
 /** The op registry of node transforms: one entry per spec op (types.ts NodeTransform). Each
  * maps the ReLU'd node input to the transform's output (before the node's BN). */
 const NODE_TRANSFORMS: Readonly<Record<NodeTransform, (x: Sym, c: TransformContext) => Sym>> = Object.freeze({
-  'sep-conv-3x3': (x, c) =>
-    tf.layers
-      .separableConv2d({
-        name: c.names.conv,
-        filters: c.stage.channels,
-        kernelSize: 3,
-        strides: c.node.stride,
-        padding: 'same',
-        depthMultiplier: 1,
-        useBias: false,
-        depthwiseInitializer: c.kernel(`${c.names.conv}/depthwise_kernel`),
-        pointwiseInitializer: c.kernel(`${c.names.conv}/pointwise_kernel`),
-      })
-      .apply(x) as Sym,
+  'sep-conv-3x3': (x, c) => {
+    const pointwiseInitializer = c.kernel(`${c.names.conv}/pointwise_kernel`);
+    const layer = tf.layers.separableConv2d({
+      name: c.names.conv,
+      filters: c.stage.channels,
+      kernelSize: 3,
+      strides: c.node.stride,
+      padding: 'same',
+      depthMultiplier: 1,
+      useBias: false,
+      depthwiseInitializer: c.kernel(`${c.names.conv}/depthwise_kernel`),
+      pointwiseInitializer,
+    });
+    // tfjs-layers 4.22 builds the pointwise initializer from `depthwiseInitializer` (its
+    // SeparableConv constructor reads the wrong field): the pointwise kernel would be drawn
+    // from the depthwise kernel's stream and scale. Set it before the layer is built.
+    (layer as unknown as { pointwiseInitializer: Initializer }).pointwiseInitializer = pointwiseInitializer;
+    return layer.apply(x) as Sym;
+  },
   'conv-3x3': (x, c) =>
     tf.layers
       .conv2d({
@@ -155,6 +174,12 @@ export function buildModel(spec: NetworkSpec, options: BuildModelOptions = {}): 
   const seed = options.seed ?? BUILD_MODEL_DEFAULTS.seed;
   if (!Number.isSafeInteger(seed))
     throw new ModelBuildError(`${WHERE}: invalid seed (${seed}): must be an integer`);
+  const init = options.init ?? BUILD_MODEL_DEFAULTS.init;
+  if (!INIT_SCHEMES.includes(init)) {
+    throw new ModelBuildError(
+      `${WHERE}: invalid init (${String(init)}): must be one of ${INIT_SCHEMES.join(', ')}`,
+    );
+  }
   const noise =
     options.noise ??
     new TrainingNoise({ seed, dropEdgeRate: options.dropEdgeRate ?? BUILD_MODEL_DEFAULTS.dropEdgeRate });
@@ -164,7 +189,7 @@ export function buildModel(spec: NetworkSpec, options: BuildModelOptions = {}): 
     const info = params.get(name);
     if (info == null)
       throw new ModelBuildError(`${WHERE}: parameter ${name} is not in the spec's parameterList`);
-    return convKernelInitializer(seed, name, info.shape);
+    return kernelInitializer(init, seed, name, info.shape);
   };
   const bn = (name: string, x: Sym): Sym =>
     tf.layers
@@ -285,8 +310,8 @@ export function buildModel(spec: NetworkSpec, options: BuildModelOptions = {}): 
       name: HEAD_LAYERS.fc,
       units: h.classes,
       useBias: true,
-      kernelInitializer: denseKernelInitializer(seed, `${HEAD_LAYERS.fc}/kernel`),
-      biasInitializer: 'zeros',
+      kernelInitializer: kernel(`${HEAD_LAYERS.fc}/kernel`),
+      biasInitializer: biasInitializer(init, seed, `${HEAD_LAYERS.fc}/bias`, h.channels),
     })
     .apply(dropped) as Sym;
   const probs = tf.layers.softmax({ name: HEAD_LAYERS.softmax }).apply(logits) as Sym;

@@ -10,7 +10,16 @@ import { CheckpointError, RunDirError, TrainingDivergedError, TrainOptionsError 
 import { evaluate } from './evaluate';
 import { buildModel } from './model';
 import { RUN_FILES, readMetrics } from './run-dir';
-import { type EpochMetrics, modelWeights, resolveTrainOptions, type TrainOptions, train } from './train';
+import {
+  type EpochMetrics,
+  modelWeights,
+  resolveTrainOptions,
+  TRAIN_RECIPES,
+  type TrainEngineFactory,
+  type TrainOptions,
+  tfjsEngine,
+  train,
+} from './train';
 
 const tiny = JSON.parse(
   readFileSync(join(__dirname, '../../spec/fixtures/tiny.json'), 'utf8'),
@@ -221,5 +230,42 @@ describe('train', () => {
       /8x8x1, the spec 'tiny-handmade' needs 9x9x1/,
     );
     await expect(train(tiny, small, { batchSize: 64 })).rejects.toThrow(/invalid batchSize \(64\)/);
+  });
+
+  it('resolves named recipes: defaults, then the recipe, then explicit options', async () => {
+    expect(resolveTrainOptions({})).toMatchObject({ recipe: 'default', init: 'pytorch', lr: 0.1 });
+    expect(resolveTrainOptions({ recipe: 'paper' })).toMatchObject({
+      ...TRAIN_RECIPES.paper,
+      recipe: 'paper',
+      init: 'he-fan-out',
+      labelSmoothing: 0.1,
+    });
+    expect(resolveTrainOptions({ recipe: 'paper', init: 'pytorch', nesterov: true })).toMatchObject({
+      recipe: 'paper',
+      init: 'pytorch',
+      nesterov: true,
+    });
+    expect(() => resolveTrainOptions({ recipe: 'fast' as never })).toThrow(
+      /invalid recipe \(fast\): must be one of default, paper/,
+    );
+    expect(() => resolveTrainOptions({ init: 'xavier' as never })).toThrow(
+      /invalid init \(xavier\): must be one of pytorch, he-fan-out/,
+    );
+    // a run starts from buildModel(spec, { seed, init }) of its options
+    for (const [recipe, init] of [
+      ['paper', 'he-fan-out'],
+      ['default', 'pytorch'],
+    ] as const) {
+      let initial: ReturnType<typeof modelWeights> = [];
+      const capture: TrainEngineFactory = (args) => {
+        initial = modelWeights(args.model, tiny);
+        return tfjsEngine(args);
+      };
+      const result = await train(tiny, small, { ...quick, recipe, epochs: 1 }, { engine: capture });
+      result.model.dispose();
+      const expected = buildModel(tiny, { seed: quick.seed!, init });
+      expect(initial).toEqual(modelWeights(expected, tiny));
+      expected.dispose();
+    }
   });
 });

@@ -2,7 +2,7 @@
 // names them by class name). buildModel and loadModel call it; call it yourself before
 // tf.loadLayersModel on a model saved by this package.
 import * as tf from '@tensorflow/tfjs';
-import { SeededNormal } from '../init';
+import { SeededNormal, SeededUniform } from '../init';
 import { SeededDropout } from './seeded-dropout';
 import { WeightedSum } from './weighted-sum';
 
@@ -13,5 +13,6 @@ export function registerRandwireLayers(): void {
   tf.serialization.registerClass(WeightedSum);
   tf.serialization.registerClass(SeededDropout);
   tf.serialization.registerClass(SeededNormal);
+  tf.serialization.registerClass(SeededUniform);
   registered = true;
 }
