@@ -2,6 +2,8 @@ export type { AxisSpec, ChartOptions, LegendEntry } from './chart';
 export { Chart, colorAt, niceTicks, PALETTE } from './chart';
 export type { DamageCase, DamageKind, NetworkDamage, WeightTensor } from './damage';
 export { damageCases, damageWeights, ZERO_WEIGHT_LOGIT } from './damage';
+export type { DamageOutcome } from './damage-plot';
+export { damagePlot } from './damage-plot';
 export { NetworkDamageError, PlanError, PointError, ResultsError, StudiesError } from './errors';
 export type { PointDraft } from './expand';
 export { expandPlan, PLAN_DEFAULTS } from './expand';
@@ -57,5 +59,5 @@ export {
 export type { PointResult, ReadResults } from './results';
 export { appendResult, RESULT_FORMAT, RESULT_VERSION, readResults, writeResults } from './results';
 export type { ResultGroup, Summary } from './statistics';
-export { groupFields, groupResults, summarize } from './statistics';
+export { groupFields, groupResults, pearson, summarize } from './statistics';
 export { PLAN_LIMITS, parsePlan, parseSeeds, validatePlan } from './validate-plan';

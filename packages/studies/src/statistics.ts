@@ -66,3 +66,23 @@ export function groupResults(results: readonly PointResult[]): ResultGroup[] {
   for (const g of groups.values()) g.results.sort((a, b) => a.seed - b.seed);
   return [...groups.values()];
 }
+
+/** Pearson's correlation coefficient of paired values (null when either side is constant or
+ * there are fewer than two pairs). */
+export function pearson(xs: readonly number[], ys: readonly number[]): number | null {
+  const n = Math.min(xs.length, ys.length);
+  if (n < 2) return null;
+  const mx = xs.slice(0, n).reduce((a, b) => a + b, 0) / n;
+  const my = ys.slice(0, n).reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = xs[i]! - mx;
+    const dy = ys[i]! - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
+}
