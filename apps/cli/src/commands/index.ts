@@ -44,6 +44,16 @@ export const commands: readonly CommandEntry[] = Object.freeze([
     load: () => (require('./train') as typeof import('./train')).trainCommand,
   },
   {
+    name: 'sweep',
+    summary: 'Train a grid of networks (θ × seeds × training options) into a resumable sweep directory',
+    load: () => (require('./sweep') as typeof import('./sweep')).sweepCommand,
+  },
+  {
+    name: 'report',
+    summary: 'Summarise a sweep: mean ± std per group (all but the seed), report.md and SVG plots',
+    load: () => (require('./report') as typeof import('./report')).reportCommand,
+  },
+  {
     name: 'eval',
     summary: "Evaluate a run's model: accuracy, loss, per-class accuracy, confusion matrix",
     load: () => (require('./eval') as typeof import('./eval')).evalCommand,
@@ -57,6 +67,11 @@ export const commands: readonly CommandEntry[] = Object.freeze([
     name: 'export',
     summary: 'Export a trained run directory to an ONNX model (NCHW, dynamic batch)',
     load: () => (require('./export') as typeof import('./export')).exportCommand,
+  },
+  {
+    name: 'damage',
+    summary: 'Remove one node or edge of a trained network at a time and measure the accuracy drop',
+    load: () => (require('./damage') as typeof import('./damage')).damageCommand,
   },
   {
     name: 'verify',
