@@ -201,7 +201,12 @@ export class Chart {
     const y0 = this.top + this.plotHeight;
     const p: string[] = [];
     p.push(`<text x="${x0}" y="22" class="title">${esc(o.title)}</text>`);
-    if (o.subtitle) p.push(`<text x="${x0}" y="40" class="sub">${esc(o.subtitle)}</text>`);
+    if (o.subtitle) {
+      // about 6.2 px per character at 11 px: cut what would run past the right edge
+      const room = Math.floor((width - x0 - 8) / 6.2);
+      const sub = o.subtitle.length > room ? `${o.subtitle.slice(0, room - 1)}…` : o.subtitle;
+      p.push(`<text x="${x0}" y="40" class="sub">${esc(sub)}</text>`);
+    }
     for (const t of this.yTicks) {
       const y = f(this.y(t));
       p.push(`<path d="M${x0},${y}H${x1}" class="grid"/>`);

@@ -5,6 +5,7 @@
 //   a line per series (the other varying fields) with a ± 1 std band;
 // - accuracy against multiply-adds: one dot per network, coloured by group.
 import { Chart, colorAt, type LegendEntry } from './chart';
+import { THETA_FIELDS } from './plan';
 import { formatValue, type GroupReport, type SweepReport } from './report';
 
 export interface PlotFile {
@@ -43,28 +44,12 @@ const MAX_LEGEND = 14;
 
 /** The subtitle's "common:" part: θ and the main training and data settings. */
 function commonText(report: SweepReport): string {
-  const keys = [
-    'preset',
-    'model',
-    'k',
-    'p',
-    'm',
-    'nodes',
-    'channels',
-    'transform',
-    'stages',
-    'epochs',
-    'batchSize',
-    'lr',
-    'data',
-    'limit',
-    'engine',
-  ];
+  const keys = [...THETA_FIELDS, 'epochs', 'batchSize', 'lr', 'data', 'limit', 'engine'];
   const text = keys
     .filter((k) => report.common[k] !== undefined && report.common[k] !== null)
     .map((k) => `${k}=${formatValue(report.common[k])}`)
     .join(', ');
-  return text.length > 110 ? `${text.slice(0, 109)}…` : text || '—';
+  return text || '—';
 }
 
 function capLegend(entries: LegendEntry[]): LegendEntry[] {
@@ -95,7 +80,7 @@ export function accuracyByGroupPlot(report: SweepReport): PlotFile {
         { label: 'mean over seeds', color: '#222', mark: 'diamond' },
         { label: '± 1 std (sample)', color: '#222', mark: 'errorbar' },
       ],
-      plotWidth: Math.max(360, Math.min(900, gs.length * 90)),
+      plotWidth: Math.max(420, Math.min(900, gs.length * 90)),
     },
     [],
     gs.flatMap((g) => [...g.points.map((p) => pct(p.testAcc)), pct(lo(g)), pct(hi(g))]),

@@ -171,6 +171,7 @@ export function reportMarkdown(
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const line = (cells: string[]) => `| ${cells.map(esc).join(' | ')} |`;
   const common = Object.entries(report.common)
+    .filter(([, v]) => v !== null) // limit, testLimit: null = all images
     .map(([k, v]) => `${k}=${formatValue(v)}`)
     .join(', ');
   const out = [

@@ -46,9 +46,10 @@ export interface PointResult {
   engine: string;
   backend: string;
   threads: number;
-  /** Seconds of this run of the point outside training and evaluation (start-up, data, model
-   * building, result writing) and in all, from entering runPoint to the result. */
-  timing: { setupSeconds: number; wallSeconds: number };
+  /** Seconds of the session that finished the point: in @randwire/tfjs's train() (model,
+   * engine, training, evaluation, checkpoints), in runPoint outside it (validation, lock, data,
+   * backend, result), and from entering runPoint to the result. */
+  timing: { trainCallSeconds: number; outsideSeconds: number; wallSeconds: number };
   /** ISO time the result was written. */
   finishedAt: string;
 }

@@ -4,9 +4,19 @@
 // and results.jsonl has exactly one line per point. Ctrl-C (SIGINT to the process group, as a
 // terminal sends it) leaves every running point at a checkpoint and no lock behind.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from '../test-utils/cli';
 
 const MAIN = join(__dirname, '../main.ts');
 const HOOK = join(__dirname, '../test-utils/source-require-hook.js');
@@ -96,6 +106,31 @@ describe('randwire sweep after kill -9', () => {
     ) as { counts: Record<string, number> };
     expect(status.counts).toMatchObject({ done: 3, pending: 0, partial: 0, failed: 0 });
   }, 300_000);
+
+  it('waits for a point another process holds, then trains it', async () => {
+    const out = join(dir, 'busy');
+    const dry = await runCli([
+      ...sweepArgs(1, 1, out).slice(0, -2),
+      '--seeds',
+      '0',
+      '-o',
+      out,
+      '--dry-run',
+      '--json',
+    ]);
+    const [point] = JSON.parse(dry.stdout) as Array<{ dir: string }>;
+    mkdirSync(point!.dir, { recursive: true });
+    const lock = join(point!.dir, 'point.lock');
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), since: 'now' })); // alive
+    const log = join(point!.dir, 'worker.log');
+    const refused = () => existsSync(log) && /is in use by process/.test(readFileSync(log, 'utf8'));
+    // let go once a worker was turned away
+    void waitFor('a worker turned away', refused, 100_000).then(() => rmSync(lock));
+    const r = await runCli([...sweepArgs(1, 1, out).slice(0, -2), '--seeds', '0', '-o', out]);
+    expect(r.stderr).toMatch(/^wait {3}seed 0 {2}another process holds the point; retrying in 2 s$/m);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/1\/1 points finished/);
+  }, 120_000);
 
   it('stops at checkpoints on Ctrl-C and exits 130', async () => {
     const out = join(dir, 'ctrl-c');

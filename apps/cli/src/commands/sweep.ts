@@ -11,8 +11,9 @@ import { type Command, type CommandContext, numberOption, UserError } from '../c
 import { DATA_CHOICES } from '../data';
 import { ENGINE_OPTION, engineOption } from '../engine';
 import { loadStudies, loadTfjs } from '../lazy-packages';
+import { lockHolder } from '../studies/lock-file';
 import { buildPoints, type Where } from '../studies/points';
-import { POINT_FILES, readPointResult } from '../studies/run-point';
+import { POINT_FILES, readJson, readPointResult } from '../studies/run-point';
 import { runSweep, SWEEP_FILES, type SweepFile, type SweepSummary } from '../studies/sweep-runner';
 import { readTextArg, table } from './spec-io';
 import { HYPER } from './train';
@@ -22,9 +23,9 @@ const NAME = 'sweep';
 /** `randwire train`'s --engine without its default: given or not, it is a plan flag. */
 const { default: _engineDefault, ...ENGINE_FLAG } = ENGINE_OPTION;
 
-/** Memory one worker process may take while training a small network (measured peak RSS of
- * an mnist-small point: see apps/cli/README.md); the default worker count respects it. */
-export const WORKER_MEMORY_BYTES = 1.2e9;
+/** Memory budget of one worker process: an mnist-small point peaked at 0.67 GB RSS (tfjs-wasm,
+ * onnxruntime engine, embedded data); the default worker count keeps within free memory. */
+export const WORKER_MEMORY_BYTES = 1e9;
 
 type Range = { integer?: boolean; min?: number; max?: number };
 
@@ -160,9 +161,12 @@ function readSweepFile(dir: string): SweepFile {
   const path = join(dir, SWEEP_FILES.sweep);
   if (!existsSync(path))
     throw new UserError(`randwire ${NAME}: ${path}: no sweep here (run randwire sweep ... -o ${dir} first)`);
-  const doc = JSON.parse(readTextArg(NAME, path)) as SweepFile;
-  if (doc?.format !== 'randwire-sweep')
-    throw new UserError(`randwire ${NAME}: ${path}: not a randwire sweep file`);
+  const doc = readJson(path) as SweepFile | undefined;
+  if (doc?.format !== 'randwire-sweep') {
+    throw new UserError(
+      `randwire ${NAME}: ${path}: not a randwire sweep file (format must be 'randwire-sweep')`,
+    );
+  }
   return doc;
 }
 
@@ -189,11 +193,14 @@ export function sweepStatus(dir: string): {
     const r = done.get(p.id) ?? readPointResult(pdir, p.id);
     const base = { id: p.id, dir: p.dir, seed: p.seed };
     if (r) return { ...base, state: 'done', detail: `test acc ${percent(r.testAcc)}%` };
-    if (existsSync(join(pdir, POINT_FILES.lock)))
-      return { ...base, state: 'running', detail: 'locked by a worker' };
+    const holder = lockHolder(join(pdir, POINT_FILES.lock));
+    if (holder) return { ...base, state: 'running', detail: `in process ${holder.pid} on ${holder.host}` };
     if (existsSync(join(pdir, SWEEP_FILES.failed))) {
-      const f = JSON.parse(readTextArg(NAME, join(pdir, SWEEP_FILES.failed))) as { message: string };
-      return { ...base, state: 'failed', detail: f.message };
+      return {
+        ...base,
+        state: 'failed',
+        detail: String(readJson(join(pdir, SWEEP_FILES.failed))?.['message'] ?? ''),
+      };
     }
     const ckpt = tfjs.listCheckpoints(join(pdir, tfjs.RUN_FILES.checkpoints)).at(-1);
     if (ckpt) {
@@ -230,17 +237,19 @@ function printStatus(ctx: CommandContext, s: ReturnType<typeof sweepStatus>): vo
   );
 }
 
-/** Mean per-point overhead: time outside training and evaluation, in % of training. */
-function overheadStats(s: SweepSummary) {
+/** Mean time per point of this run: its process, tfjs's train() in it, the rest of the process
+ * (node start-up, modules, runPoint's own work), and the sweep's bookkeeping. */
+function timingStats(s: SweepSummary) {
   if (s.ran.length === 0) return null;
   const mean = (f: (r: SweepSummary['ran'][number]) => number) =>
     s.ran.reduce((a, r) => a + f(r), 0) / s.ran.length;
-  const train = mean((r) => r.wallSeconds - r.setupSeconds);
+  const process = mean((r) => r.processSeconds);
+  const train = mean((r) => r.trainCallSeconds);
   return {
-    processSeconds: mean((r) => r.processSeconds),
-    trainAndEvalSeconds: train,
-    outsideTrainingSeconds: mean((r) => r.processSeconds) - train,
-    parentSeconds: s.parentSecondsPerPoint,
+    processSeconds: process,
+    trainCallSeconds: train,
+    outsideTrainSeconds: process - train,
+    sweepSeconds: s.parentSecondsPerPoint,
   };
 }
 
@@ -377,18 +386,18 @@ Examples:
       numberOption(NAME, 'threads', values['threads'], { integer: true, min: 1, max: 1024 }) ??
       Math.max(1, Math.floor(availableParallelism() / Math.min(workers, points.length)));
     const summary = await runSweep({ dir: out, plan, points, workers, threads, backend, quiet: json, ctx });
-    const overhead = overheadStats(summary);
+    const timing = timingStats(summary);
     if (json) {
-      ctx.out(JSON.stringify({ ...summary, results: join(out, SWEEP_FILES.results), overhead }, null, 2));
+      ctx.out(JSON.stringify({ ...summary, results: join(out, SWEEP_FILES.results), timing }, null, 2));
     } else {
       ctx.out(
         `${out}: ${summary.finished}/${summary.points} points finished (${summary.ran.length} this run${summary.failed.length ? `, ${summary.failed.length} failed` : ''}) in ${loadTfjs().formatDuration(summary.seconds)}; results: ${join(out, SWEEP_FILES.results)}` +
           (summary.interrupted ? `\ninterrupted: rerun the same command to continue` : '') +
           (summary.finished > 0 ? `\nreport: randwire report ${out}` : ''),
       );
-      if (overhead) {
+      if (timing) {
         ctx.out(
-          `per point: ${overhead.processSeconds.toFixed(1)} s in its process, ${overhead.trainAndEvalSeconds.toFixed(1)} s training and evaluation, ${overhead.outsideTrainingSeconds.toFixed(1)} s outside them (start-up, data, model); the sweep itself ${(overhead.parentSeconds * 1000).toFixed(1)} ms`,
+          `per point: ${timing.processSeconds.toFixed(1)} s in its process, ${timing.trainCallSeconds.toFixed(1)} s of it training (train(): model, epochs, evaluation, checkpoints), ${timing.outsideTrainSeconds.toFixed(1)} s start-up and set-up; the sweep's own bookkeeping ${(timing.sweepSeconds * 1000).toFixed(1)} ms`,
         );
       }
     }

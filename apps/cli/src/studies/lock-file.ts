@@ -46,6 +46,12 @@ function readOwner(path: string): LockOwner | null {
   }
 }
 
+/** The live owner of the lock at `path`, or null (no lock, or a stale one). */
+export function lockHolder(path: string): LockOwner | null {
+  const owner = readOwner(path);
+  return owner && (owner.host !== hostname() || alive(owner.pid)) ? owner : null;
+}
+
 /** Takes the lock at `path` (`what` names the locked thing in the busy message). */
 export function acquireLock(path: string, what: string): Lock {
   const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
@@ -68,8 +74,8 @@ export function acquireLock(path: string, what: string): Lock {
         throw new UserError(`cannot create the lock file ${path}: ${(e as Error).message}`, { cause: e });
       }
     }
-    const owner = readOwner(path);
-    if (owner && (owner.host !== me.host || alive(owner.pid))) {
+    const owner = lockHolder(path);
+    if (owner) {
       throw new LockBusyError(
         `${what} is in use by process ${owner.pid} on ${owner.host} since ${owner.since} (lock ${path}): wait for it to finish or stop it`,
         owner,

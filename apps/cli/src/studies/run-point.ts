@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { PointResult, SweepPoint } from '@randwire/studies';
-import type { BackendPreference, EpochMetrics, TrainOptions } from '@randwire/tfjs';
+import type { BackendPreference, TrainOptions } from '@randwire/tfjs';
 import { startBackend } from '../backend';
 import { loadDataSplit } from '../data';
 import { chooseEngine } from '../engine';
@@ -40,9 +40,10 @@ export type PointOutcome =
   | { status: 'completed'; result: PointResult; reused: boolean }
   | { status: 'interrupted'; step: number };
 
-function readJson(path: string): unknown {
+/** A JSON file's content, undefined when it is missing or not JSON. */
+export function readJson(path: string): Record<string, unknown> | undefined {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   } catch {
     return undefined;
   }
@@ -91,7 +92,7 @@ export async function runPoint(
       `${resume ? 'resuming' : 'training'} point ${point.id} (${spec.name}) in ${dir}, ${((Date.now() - t0) / 1000).toFixed(2)} s after the start of runPoint`,
     );
     const totalSteps = Math.floor(trainSet.count / train.batchSize) * train.epochs;
-    const session: EpochMetrics[] = [];
+    const trainStart = Date.now();
     const result = await tfjs.train(spec, { train: trainSet, test: testSet }, train, {
       runDir: dir,
       resume,
@@ -99,7 +100,6 @@ export async function runPoint(
       ...(options.signal ? { signal: options.signal } : {}),
       ...(engine.factory ? { engine: engine.factory } : {}),
       ...(options.onProgress ? { onStep: (s) => options.onProgress!({ step: s.step, totalSteps }) } : {}),
-      onEpoch: (m) => session.push(m),
       config: {
         dataChoice: recipe.data,
         backend: {
@@ -111,6 +111,7 @@ export async function runPoint(
         sweepPoint: { id: point.id, theta: point.theta, seed: point.seed },
       },
     });
+    const trainCallSeconds = (Date.now() - trainStart) / 1000;
     result.model.dispose();
     if (result.status === 'interrupted') return { status: 'interrupted', step: result.position.step };
     const metrics = result.metrics;
@@ -118,7 +119,6 @@ export async function runPoint(
     const trainSeconds = metrics.reduce((a, m) => a + m.seconds, 0);
     const cost = loadSpec().costOf(spec).total;
     const wallSeconds = (Date.now() - t0) / 1000;
-    const worked = session.reduce((a, m) => a + m.seconds + m.evalSeconds, 0);
     const out: PointResult = {
       format: studies.RESULT_FORMAT,
       version: studies.RESULT_VERSION,
@@ -145,7 +145,7 @@ export async function runPoint(
       engine: engine.name,
       backend: backend.name,
       threads: engine.name === 'onnxruntime' ? (options.threads ?? availableParallelism()) : backend.threads,
-      timing: { setupSeconds: Math.max(0, wallSeconds - worked), wallSeconds },
+      timing: { trainCallSeconds, outsideSeconds: wallSeconds - trainCallSeconds, wallSeconds },
       finishedAt: new Date().toISOString(),
     };
     tfjs.writeJsonFile(join(dir, POINT_FILES.result), out);

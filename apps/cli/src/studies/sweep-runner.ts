@@ -56,11 +56,12 @@ export interface SweepRunOptions {
 export interface PointRun {
   id: string;
   dir: string;
-  /** Spawn to exit of the point's process (parent's clock). */
+  /** Spawn to exit of the point's process (the sweep's clock). */
   processSeconds: number;
-  /** The point's own timing (runPoint entry to result; outside training and evaluation). */
-  wallSeconds: number;
-  setupSeconds: number;
+  /** The point's own timing of this session (PointResult.timing). */
+  trainCallSeconds: number;
+  outsideSeconds: number;
+  /** Training seconds over all epochs (PointResult.trainSeconds, earlier sessions included). */
   trainSeconds: number;
 }
 
@@ -278,8 +279,8 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepSummary> {
                   id: p.id,
                   dir: r.dir,
                   processSeconds,
-                  wallSeconds: r.timing.wallSeconds,
-                  setupSeconds: r.timing.setupSeconds,
+                  trainCallSeconds: r.timing.trainCallSeconds,
+                  outsideSeconds: r.timing.outsideSeconds,
                   trainSeconds: r.trainSeconds,
                 });
                 progress.finished(
