@@ -127,7 +127,7 @@ export function resolvePlan(
   values: Values,
   file: string | undefined,
 ): { plan: SweepPlan; source: string; where: Where } {
-  const { parsePlan, validatePlan, PlanError } = loadStudies();
+  const { parsePlan, validatePlan } = loadStudies();
   if (file !== undefined) {
     const given = PLAN_FLAGS.filter((f) => values[f] !== undefined && values[f] !== false);
     if (given.length > 0) {
@@ -142,12 +142,21 @@ export function resolvePlan(
     };
   }
   const where: Where = (ptr) => `randwire ${NAME}: ${flagOf(ptr)}`;
+  return { plan: flagErrors(() => validatePlan(planFromFlags(values), 'flags')), source: 'flags', where };
+}
+
+/** Runs `f`, rewriting a PlanError about the flags' plan ('flags: /generator/p: …') to name
+ * the flag ('randwire sweep: --p: …'). */
+function flagErrors<T>(f: () => T): T {
   try {
-    return { plan: validatePlan(planFromFlags(values), 'flags'), source: 'flags', where };
+    return f();
   } catch (e) {
-    if (!(e instanceof PlanError)) throw e;
+    if (!(e instanceof loadStudies().PlanError)) throw e;
     const m = /^flags: (\S+): (.*)$/s.exec(e.message);
-    throw new UserError(m ? `${where(m[1]!)}: ${m[2]}` : e.message, { cause: e });
+    if (!m) throw e;
+    throw new UserError(`randwire ${NAME}: ${m[1] === '/' ? 'the flags' : flagOf(m[1]!)}: ${m[2]}`, {
+      cause: e,
+    });
   }
 }
 
@@ -351,7 +360,7 @@ Examples:
     if (out === undefined) throw new UserError(`randwire ${NAME}: missing -o DIR (the sweep directory)`);
     const { plan, source, where } = resolvePlan(values, positionals[0]);
     const backend = backendOption(NAME, values['backend']);
-    const points = buildPoints(NAME, plan, source, where);
+    const points = flagErrors(() => buildPoints(NAME, plan, source, where));
     const { pointDirName } = loadStudies();
     if (values['dry-run'] === true) {
       if (json) {
