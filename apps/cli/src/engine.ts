@@ -59,13 +59,15 @@ export function onnxruntimeEngine(threads?: number): TrainEngineFactory {
   };
 }
 
-/** Resolves `--engine` for a run, says on stderr which engine runs and why. */
+/** Resolves `--engine` for a run, says on stderr which engine runs and why (threads:
+ * onnxruntime's intra-op threads, default every core). */
 export function chooseEngine(
   command: string,
   choice: EngineChoice,
   spec: NetworkSpec,
   dropEdge: number,
   ctx: Pick<CommandContext, 'err'>,
+  threads?: number,
 ): { name: 'tfjs' | 'onnxruntime'; factory?: TrainEngineFactory } {
   if (choice === 'tfjs') {
     ctx.err('engine: tfjs (--engine tfjs)');
@@ -82,7 +84,7 @@ export function chooseEngine(
     return { name: 'tfjs' };
   }
   ctx.err(
-    `engine: onnxruntime (${availableParallelism()} threads; evaluation and saving on tfjs)${choice === 'auto' ? ' — --engine tfjs to train on the tfjs backend' : ''}`,
+    `engine: onnxruntime (${threads ?? availableParallelism()} threads; evaluation and saving on tfjs)${choice === 'auto' ? ' — --engine tfjs to train on the tfjs backend' : ''}`,
   );
-  return { name: 'onnxruntime', factory: onnxruntimeEngine() };
+  return { name: 'onnxruntime', factory: onnxruntimeEngine(threads) };
 }

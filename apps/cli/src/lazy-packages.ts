@@ -28,3 +28,7 @@ export function loadResvg(): typeof import('@resvg/resvg-js') {
 export function loadSpec(): typeof import('@randwire/spec') {
   return require('@randwire/spec');
 }
+
+export function loadStudies(): typeof import('@randwire/studies') {
+  return require('@randwire/studies');
+}

@@ -3,6 +3,7 @@ import * as datasets from '@randwire/datasets';
 import * as graphs from '@randwire/graphs';
 import * as onnx from '@randwire/onnx';
 import * as spec from '@randwire/spec';
+import * as studies from '@randwire/studies';
 import * as tfjs from '@randwire/tfjs';
 import { UserError } from './cli';
 import { commands } from './commands';
@@ -24,6 +25,8 @@ const packageErrors = (): Error[] => [
   new spec.SpecError('@randwire/spec/x: bad'),
   new spec.SpecValidationError([{ pointer: '/name', message: 'bad' }], 'x.json'),
   new spec.SpecParseError('@randwire/spec/x: bad'),
+  new studies.StudiesError('@randwire/studies/x: bad'),
+  new studies.PlanError('plan.json: /seeds: bad'),
   new tfjs.TfjsError('@randwire/tfjs/x: bad'),
   new tfjs.RunDirError('@randwire/tfjs/x: bad'),
   new tfjs.ModelIoError('@randwire/tfjs/x: bad'),

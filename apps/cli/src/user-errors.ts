@@ -9,6 +9,7 @@ import type { DatasetError } from '@randwire/datasets';
 import type { GraphsError } from '@randwire/graphs';
 import type { OnnxError } from '@randwire/onnx';
 import type { SpecError } from '@randwire/spec';
+import type { StudiesError } from '@randwire/studies';
 import type { TfjsError } from '@randwire/tfjs';
 import { UserError } from './cli';
 
@@ -23,6 +24,7 @@ const userErrorClasses: Readonly<Record<string, () => ErrorClass>> = Object.free
   DagError: (): typeof DagError => require('@randwire/dag').DagError,
   SpecError: (): typeof SpecError => require('@randwire/spec').SpecError,
   OnnxError: (): typeof OnnxError => require('@randwire/onnx').OnnxError,
+  StudiesError: (): typeof StudiesError => require('@randwire/studies').StudiesError,
 });
 
 export function isUserFacing(e: unknown): e is Error {

@@ -23,9 +23,11 @@ export type { RenderSvgOptions } from './render-svg';
 export { RENDER_DEFAULTS, renderSpecSvg } from './render-svg';
 export { SCHEMA_LIMITS, SPEC_SCHEMA } from './schema';
 export { serializeSpec } from './serialize';
+export { stableStringify } from './stable-stringify';
 export { stageSeed } from './stage-seed';
 export type { StageStats } from './stage-stats';
 export { stageStats } from './stage-stats';
+export { escapeXml, svgNumber } from './svg';
 export type {
   BatchNormSpec,
   ConvUnitSpec,

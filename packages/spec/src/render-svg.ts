@@ -4,6 +4,7 @@
 // size and colour grow with degree (in + out, counting the input and output nodes' edges).
 // Pure string output (no DOM); `randwire render` rasterises it to PNG with resvg.
 import { type StageStats, stageStats } from './stage-stats';
+import { escapeXml, svgNumber } from './svg';
 import type { NetworkSpec, RandomStageSpec } from './types';
 
 export interface RenderSvgOptions {
@@ -22,9 +23,8 @@ interface Placed {
   y: number;
 }
 
-const esc = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const fmt = (v: number) => String(Math.round(v * 10) / 10);
+const esc = escapeXml;
+const fmt = svgNumber;
 
 /** A colour from pale to dark blue for t in [0, 1]. */
 function ramp(t: number): string {

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageDataset } from '@randwire/datasets';
+import { stableStringify } from '@randwire/spec';
 import { CheckpointError } from './errors';
 import type { NamedArray } from './optimizer';
 import { writeFileAtomic } from './run-dir';
@@ -67,17 +68,8 @@ interface CheckpointHeader extends Omit<CheckpointState, 'weights' | 'momentum'>
   dataSha256: string;
 }
 
-/** JSON with object keys sorted at every level (stable across machines and key orders). */
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => stableStringify(v)).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+/** Key-sorted JSON (@randwire/spec's, re-exported). */
+export { stableStringify };
 
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');

@@ -51,3 +51,18 @@ describe('ProgressReporter', () => {
     expect(out[2]).toBe('\n');
   });
 });
+
+describe('ProgressReporter units', () => {
+  it('counts other units than images', () => {
+    let t = 0;
+    const out: string[] = [];
+    const p = new ProgressReporter('damage s1', 40, {
+      write: (s) => out.push(s),
+      unit: 'cases',
+      now: () => t,
+    });
+    t = 4000;
+    p.update({ done: 10 });
+    expect(out[0]).toMatch(/^damage s1 {2}10\/40 cases \(25%\) {2}2\.5 cases\/s {2}ETA 0:12\n$/);
+  });
+});

@@ -12,6 +12,8 @@ export interface ProgressOptions {
   barWidth: number;
   /** Clock in milliseconds. */
   now: () => number;
+  /** What `total` counts, in the line (default 'img'; rates are `${unit}/s`). */
+  unit: string;
 }
 
 export const PROGRESS_DEFAULTS: Readonly<Omit<ProgressOptions, 'write'>> = Object.freeze({
@@ -19,6 +21,7 @@ export const PROGRESS_DEFAULTS: Readonly<Omit<ProgressOptions, 'write'>> = Objec
   intervalMs: 5000,
   barWidth: 24,
   now: () => Date.now(),
+  unit: 'img',
 });
 
 /** Formats seconds as `m:ss` or `h:mm:ss`. */
@@ -32,7 +35,7 @@ export function formatDuration(seconds: number): string {
 }
 
 export interface ProgressUpdate {
-  /** Images done so far in this phase. */
+  /** Units (images) done so far in this phase. */
   done: number;
   /** Running mean loss. */
   loss?: number;
@@ -67,7 +70,11 @@ export class ProgressReporter {
       const fill = Math.round(frac * this.o.barWidth);
       parts.push(`[${'#'.repeat(fill)}${'-'.repeat(this.o.barWidth - fill)}]`);
     }
-    parts.push(`${u.done}/${this.total} img (${Math.round(frac * 100)}%)`, `${rate.toFixed(1)} img/s`);
+    const unit = this.o.unit;
+    parts.push(
+      `${u.done}/${this.total} ${unit} (${Math.round(frac * 100)}%)`,
+      `${rate.toFixed(1)} ${unit}/s`,
+    );
     if (u.loss !== undefined) parts.push(`loss ${u.loss.toFixed(4)}`);
     if (u.acc !== undefined) parts.push(`acc ${(u.acc * 100).toFixed(1)}%`);
     parts.push(`ETA ${formatDuration(eta)}`);

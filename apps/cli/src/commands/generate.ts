@@ -67,7 +67,7 @@ export function parseStem(text: string): StemUnitOptions[] {
   });
 }
 
-function parseInput(text: string): { height: number; width: number; channels: number } {
+export function parseInput(text: string): { height: number; width: number; channels: number } {
   const m = /^(\d+)x(\d+)x(\d+)$/.exec(text.trim());
   if (!m)
     throw new UserError(

@@ -63,4 +63,19 @@ export const commands: readonly CommandEntry[] = Object.freeze([
     summary: 'Check an exported ONNX model against the run it came from (onnxruntime vs tfjs)',
     load: () => (require('./verify') as typeof import('./verify')).verifyCommand,
   },
+  {
+    name: 'sweep',
+    summary: 'Train a grid of networks (θ × seeds × training options) into a resumable sweep directory',
+    load: () => (require('./sweep') as typeof import('./sweep')).sweepCommand,
+  },
+  {
+    name: 'report',
+    summary: 'Summarise a sweep: mean ± std per group (all but the seed), report.md and SVG plots',
+    load: () => (require('./report') as typeof import('./report')).reportCommand,
+  },
+  {
+    name: 'damage',
+    summary: 'Remove one node or edge of a trained network at a time and measure the accuracy drop',
+    load: () => (require('./damage') as typeof import('./damage')).damageCommand,
+  },
 ]);

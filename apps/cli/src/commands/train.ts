@@ -39,7 +39,7 @@ function onInterrupt(ac: AbortController, ctx: CommandContext): () => void {
   return () => process.off('SIGINT', handler);
 }
 
-const HYPER: Array<[string, keyof TrainOptions, { integer?: boolean; min?: number; max?: number }]> = [
+export const HYPER: Array<[string, keyof TrainOptions, { integer?: boolean; min?: number; max?: number }]> = [
   ['epochs', 'epochs', { integer: true, min: 1 }],
   ['batch-size', 'batchSize', { integer: true, min: 1 }],
   ['lr', 'lr', { min: 0 }],
