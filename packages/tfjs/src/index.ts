@@ -83,6 +83,7 @@ export type {
   TrainData,
   TrainEngine,
   TrainEngineFactory,
+  TrainEvaluator,
   TrainHooks,
   TrainOptions,
   TrainResult,
@@ -94,6 +95,7 @@ export {
   specHash,
   TRAIN_DEFAULTS,
   tfjsEngine,
+  tfjsEvaluator,
   train,
 } from './train';
 export type { TrainStepOptions, TrainStepResult } from './train-step';

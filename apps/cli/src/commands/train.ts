@@ -157,7 +157,6 @@ Examples:
     let spec: NetworkSpec;
     let runDir: string;
     let choice: DataChoice;
-    let dropEdge = options.dropEdge ?? TRAIN_DEFAULTS.dropEdge;
     if (resume) {
       runDir = String(values['output']);
       spec = readRunSpec(runDir);
@@ -171,7 +170,6 @@ Examples:
       }
       const config = readRunConfig<{ dataChoice?: DataChoice; options?: Partial<TrainOptions> }>(runDir);
       epochs = config.options?.epochs ?? epochs;
-      dropEdge = config.options?.dropEdge ?? dropEdge;
       const stored = config.dataChoice ?? DEFAULT_DATA_CHOICE;
       choice = {
         data: values['data'] !== undefined ? String(values['data']) : stored.data,
@@ -191,7 +189,7 @@ Examples:
     const trainSet = loadDataSplit(NAME, choice, spec, 'train');
     const testSet = choice.testLimit === 0 ? null : loadDataSplit(NAME, choice, spec, 'test');
     const backend = await startBackend(backendPref, ctx);
-    const engine = chooseEngine(NAME, engineChoice, spec, dropEdge, ctx);
+    const engine = chooseEngine(NAME, engineChoice, spec, ctx);
     ctx.err(
       `${resume ? 'resuming' : 'training'} ${spec.name} on ${trainSet.source} (${trainSet.count} images${testSet ? `; test ${testSet.count}` : ''}) into ${runDir}`,
     );
@@ -207,6 +205,7 @@ Examples:
         force: values['force'] === true,
         signal: ac.signal,
         ...(engine.factory ? { engine: engine.factory } : {}),
+        ...(engine.evaluator ? { evaluator: engine.evaluator } : {}),
         ...(json
           ? {}
           : {

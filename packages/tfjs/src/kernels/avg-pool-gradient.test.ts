@@ -16,7 +16,7 @@ afterAll(() => {
 function bruteForce(
   x: readonly number[],
   dy: Float32Array,
-  [n, h, w, c]: readonly number[],
+  [n, h, w, c]: readonly [number, number, number, number],
   stride: number,
   pad: 'same' | 'valid',
 ): Float32Array {
@@ -44,10 +44,15 @@ function bruteForce(
   return dx;
 }
 
-function gradient(shape: number[], stride: number, pad: 'same' | 'valid', seed: number) {
+function gradient(
+  shape: [number, number, number, number],
+  stride: number,
+  pad: 'same' | 'valid',
+  seed: number,
+) {
   const r = rng(seed);
   const xv = randomArray(r, shape);
-  const x = tf.tensor4d(xv, shape as [number, number, number, number]);
+  const x = tf.tensor4d(xv, shape);
   const y = tf.avgPool(x, 3, stride, pad);
   const dyv = randomArray(r, y.shape);
   const dy = tf.tensor(dyv, y.shape);
