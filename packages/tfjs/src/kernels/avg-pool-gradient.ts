@@ -6,8 +6,7 @@
 // This gradient scales dy by fh·fw / count per window, then runs tfjs' own gradient, so the
 // result is the derivative of what the forward computes. Gradients are global (every backend).
 import * as tf from '@tensorflow/tfjs';
-
-let original: tf.GradConfig | undefined;
+import { originalGradient, overrideGradient, restoreGradient } from './override';
 
 /** fh·fw / (inputs covered) per output position, [1, outH, outW, 1]; null when every window
  * is full (no padding). */
@@ -32,6 +31,7 @@ export const avgPoolGradient: tf.GradConfig = {
   kernelName: tf.AvgPool,
   inputsToSave: ['x'],
   gradFunc: (dy, saved, attrs) => {
+    const original = originalGradient(tf.AvgPool);
     if (original == null) throw new Error('@randwire/tfjs/kernels/AvgPool: no original gradient to wrap');
     const [x] = saved as tf.Tensor4D[];
     const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.AvgPoolAttrs;
@@ -53,14 +53,10 @@ export const avgPoolGradient: tf.GradConfig = {
 
 /** Installs the corrected AvgPool gradient (idempotent). True if it changed anything. */
 export function registerAvgPoolGradient(): boolean {
-  const current = tf.getGradient(tf.AvgPool);
-  if (current === avgPoolGradient) return false;
-  if (current != null) original = current;
-  tf.registerGradient(avgPoolGradient);
-  return true;
+  return overrideGradient(avgPoolGradient);
 }
 
 /** Puts tfjs' own AvgPool gradient back (for comparisons). */
 export function restoreAvgPoolGradient(): void {
-  if (original != null) tf.registerGradient(original);
+  restoreGradient(tf.AvgPool);
 }
