@@ -212,19 +212,31 @@ describe('OnnxTrainStep state and errors', () => {
 
   it('is reproducible to the byte: a re-run and another thread count give identical weights', async () => {
     const ds = syntheticDataset({ count: 8, height: 9, width: 9, channels: 1, classes: 3, seed: 2 });
-    const digests: string[] = [];
-    let trained: NamedArray[] = [];
-    for (const threads of [1, 2, 1]) {
-      const step = await OnnxTrainStep.create(spec, weights, { threads });
-      for (let i = 0; i < 3; i++) await step.run(ds.images, ds.labels, 8, 0.1);
-      trained = step.weights();
-      const h = createHash('sha256');
-      for (const w of [...trained, ...step.momentum()]) h.update(new Uint8Array(w.values.buffer));
-      digests.push(h.digest('hex'));
-      await step.dispose();
+    // The default spec, and max/avg pooling with head dropout and drop-edge (ScatterElements,
+    // masks).
+    const pooled = (transform: 'max-pool-conv-1x1' | 'avg-pool-conv-1x1') => {
+      const base = handSpec({ transform, name: transform });
+      return { ...base, head: { ...base.head, dropout: 0.3 } };
+    };
+    for (const s of [spec, pooled('max-pool-conv-1x1'), pooled('avg-pool-conv-1x1')]) {
+      const m = buildModel(s, { seed: 1, dropEdgeRate: 0.5 });
+      const initial = modelWeights(m, s);
+      const noise = trainingNoiseOf(m)!;
+      m.dispose();
+      const digests: string[] = [];
+      let trained: NamedArray[] = [];
+      for (const threads of [1, 2, 1]) {
+        const step = await OnnxTrainStep.create(s, initial, { threads, noise });
+        for (let i = 0; i < 3; i++) await step.run(ds.images, ds.labels, 8, 0.1, i);
+        trained = step.weights();
+        const h = createHash('sha256');
+        for (const w of [...trained, ...step.momentum()]) h.update(new Uint8Array(w.values.buffer));
+        digests.push(h.digest('hex'));
+        await step.dispose();
+      }
+      expect(new Set(digests).size).toBe(1);
+      expect(trained).not.toEqual(initial); // the digests cover weights that training changed
     }
-    expect(new Set(digests).size).toBe(1);
-    expect(trained).not.toEqual(weights); // the digests cover weights that training changed
   });
 
   it('rejects missing or misshapen weights, unknown names and bad labels, naming them', async () => {
