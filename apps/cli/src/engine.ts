@@ -2,11 +2,11 @@
 // tfjs model on its backend (wasm/cpu here); `onnxruntime` runs @randwire/onnx-train's training-step
 // graph in onnxruntime-node (every core, from npm alone), copies the weights into the tfjs
 // model at the end of each epoch (model/ and checkpoints stay tfjs) and evaluates there on
-// onnxruntime too (onnx-evaluate.ts). It trains every network
-// the spec allows (all node transforms, head dropout, drop-edge with the masks of the model's
-// TrainingNoise), so `auto` picks it unless a spec uses a node transform it does not know.
-// Both engines compute the same recipe (tested to agree within 2e-4 after several steps) and
-// share checkpoints: a run may resume on either.
+// onnxruntime too (onnx-evaluate.ts). It trains every network the spec allows (all node
+// transforms, head dropout, drop-edge with the masks of the model's TrainingNoise), so `auto`
+// picks it unless a spec uses a node transform it does not know. Both engines compute the
+// same recipe (tested to agree within 2e-4 after several steps) and share checkpoints: a run
+// may resume on either.
 import { availableParallelism } from 'node:os';
 import type { NetworkSpec } from '@randwire/spec';
 import type { TrainEngineFactory, TrainEvaluator } from '@randwire/tfjs';
