@@ -1,14 +1,16 @@
 // The onnxruntime training engine inside @randwire/tfjs's training loop: same result as the tfjs
-// engine, resumable from its own checkpoints (byte-identical to an uninterrupted run) and from
-// the tfjs engine's, and `--engine auto|tfjs|onnxruntime` resolution.
+// engine (drop-edge and dropout included), resumable from its own checkpoints (byte-identical
+// to an uninterrupted run) and from the tfjs engine's; the onnxruntime evaluator gives tfjs's
+// evaluation; `--engine auto|tfjs|onnxruntime` resolution.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syntheticDataset } from '@randwire/datasets';
-import type { NetworkSpec } from '@randwire/spec';
-import { modelWeights, selectBackend, type TrainOptions, train } from '@randwire/tfjs';
+import type { NetworkSpec, NodeTransform } from '@randwire/spec';
+import { evaluate, modelWeights, selectBackend, type TrainOptions, train } from '@randwire/tfjs';
 import { UserError } from './cli';
 import { chooseEngine, engineOption, onnxruntimeEngine, onnxruntimeUnsupported } from './engine';
+import { onnxruntimeEvaluator } from './onnx-evaluate';
 
 const tiny = JSON.parse(
   readFileSync(join(__dirname, '../../../packages/spec/fixtures/tiny.json'), 'utf8'),
@@ -72,6 +74,29 @@ describe('onnxruntime engine in train()', () => {
     }
   });
 
+  it('trains with drop-edge and dropout as the tfjs engine does; evaluates on onnxruntime as tfjs does', async () => {
+    const noisy = { ...tiny, head: { ...tiny.head, dropout: 0.3 } };
+    const o = { ...opts, dropEdge: 0.5 };
+    const a = await train(noisy, data, o, { engine: ort, evaluator: onnxruntimeEvaluator(1) });
+    const b = await train(noisy, data, o, {});
+    expect(maxRel(modelWeights(a.model, noisy), modelWeights(b.model, noisy))).toBeLessThan(1e-3);
+    // The noise mattered: without it (same seed) training ends elsewhere.
+    const quiet = await train(tiny, data, opts, { engine: ort });
+    expect(maxRel(modelWeights(quiet.model, tiny), modelWeights(b.model, noisy))).toBeGreaterThan(1e-2);
+    quiet.model.dispose();
+    for (let e = 0; e < 2; e++) {
+      expect(a.metrics[e]!.trainLoss).toBeCloseTo(b.metrics[e]!.trainLoss, 3);
+      expect(a.metrics[e]!.testAcc).toBe(b.metrics[e]!.testAcc);
+    }
+    // The same weights evaluated on onnxruntime and on tfjs: same predictions, same loss.
+    const ours = await onnxruntimeEvaluator(1).evaluate(b.model, noisy, data.test, { batchSize: 5 });
+    const theirs = evaluate(b.model, noisy, data.test, { batchSize: 16 });
+    expect({ ...ours, loss: 0 }).toEqual({ ...theirs, loss: 0 });
+    expect(Math.abs(ours.loss - theirs.loss)).toBeLessThan(1e-5 * theirs.loss);
+    a.model.dispose();
+    b.model.dispose();
+  });
+
   it('an interrupted run resumes to exactly the weights of an uninterrupted one; tfjs checkpoints resume on it', async () => {
     const full = await finalWeights(ort, tempDir());
     const dir = tempDir();
@@ -118,24 +143,36 @@ describe('--engine', () => {
     lines.length = 0;
   });
 
-  it('auto picks onnxruntime when it can train the network, tfjs otherwise, and says why', () => {
-    expect(chooseEngine('train', 'auto', tiny, 0, ctx).name).toBe('onnxruntime');
-    expect(lines.at(-1)).toMatch(/^engine: onnxruntime/);
-    expect(chooseEngine('train', 'auto', tiny, 0.1, ctx).name).toBe('tfjs');
-    expect(lines.at(-1)).toMatch(/drop-edge is 0\.1/);
-    const pool = {
-      ...tiny,
-      stages: tiny.stages.map((s) => ({ ...s, transform: 'max-pool-conv-1x1' as const })),
-    };
-    expect(onnxruntimeUnsupported(pool, 0)).toMatch(/'max-pool-conv-1x1'/);
-    const dropout = { ...tiny, head: { ...tiny.head, dropout: 0.2 } };
-    expect(chooseEngine('train', 'auto', dropout, 0, ctx).name).toBe('tfjs');
-    expect(chooseEngine('train', 'tfjs', tiny, 0, ctx).name).toBe('tfjs');
+  // A transform the spec vocabulary might add later, which the training graph does not know.
+  const unknown = {
+    ...tiny,
+    stages: tiny.stages.map((s) => ({ ...s, transform: 'new-op' as NodeTransform })),
+  };
+
+  it('auto picks onnxruntime for every network of the spec vocabulary (pooling, dropout, drop-edge), with its evaluator', () => {
+    for (const transform of ['max-pool-conv-1x1', 'avg-pool-conv-1x1', 'conv-3x3'] as const) {
+      const spec = {
+        ...tiny,
+        stages: tiny.stages.map((s) => ({ ...s, transform })),
+        head: { ...tiny.head, dropout: 0.2 },
+      };
+      expect(onnxruntimeUnsupported(spec)).toBeNull();
+      const chosen = chooseEngine('train', 'auto', spec, ctx);
+      expect(chosen.name).toBe('onnxruntime');
+      expect(chosen.evaluator?.name).toBe('onnxruntime');
+      expect(lines.at(-1)).toMatch(/^engine: onnxruntime/);
+    }
+    expect(onnxruntimeUnsupported(unknown)).toMatch(/'new-op'/);
+    expect(chooseEngine('train', 'auto', unknown, ctx).name).toBe('tfjs');
+    expect(lines.at(-1)).toMatch(
+      /^engine: tfjs \(onnxruntime cannot train this run: stage 's1' uses node transform 'new-op'/,
+    );
+    expect(chooseEngine('train', 'tfjs', tiny, ctx)).toEqual({ name: 'tfjs' });
   });
 
   it('--engine onnxruntime on a network it cannot train, or an unknown engine, is a user error', () => {
-    expect(() => chooseEngine('train', 'onnxruntime', tiny, 0.1, ctx)).toThrow(UserError);
-    expect(() => chooseEngine('train', 'onnxruntime', tiny, 0.1, ctx)).toThrow(
+    expect(() => chooseEngine('train', 'onnxruntime', unknown, ctx)).toThrow(UserError);
+    expect(() => chooseEngine('train', 'onnxruntime', unknown, ctx)).toThrow(
       /--engine onnxruntime cannot train/,
     );
     expect(() => engineOption('train', 'torch')).toThrow(/engine.*torch.*auto, tfjs, onnxruntime/);

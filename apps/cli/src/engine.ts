@@ -1,15 +1,18 @@
 // The `--engine` option of `randwire train`: what runs the optimizer steps. `tfjs` trains the
 // tfjs model on its backend (wasm/cpu here); `onnxruntime` runs @randwire/onnx-train's training-step
-// graph in onnxruntime-node (every core, from npm alone) and copies the weights into the tfjs
-// model at the end of each epoch (evaluation, model/ and checkpoints stay tfjs). `auto` picks
-// onnxruntime whenever it can train the network exactly (node transforms it differentiates, no
-// drop-edge, no dropout), tfjs otherwise. Both engines compute the same recipe (tested to agree
-// within 2e-4 after several steps) and share checkpoints: a run may resume on either.
+// graph in onnxruntime-node (every core, from npm alone), copies the weights into the tfjs
+// model at the end of each epoch (model/ and checkpoints stay tfjs) and evaluates there on
+// onnxruntime too (onnx-evaluate.ts). It trains every network the spec allows (all node
+// transforms, head dropout, drop-edge with the masks of the model's TrainingNoise), so `auto`
+// picks it unless a spec uses a node transform it does not know. Both engines compute the
+// same recipe (tested to agree within 2e-4 after several steps) and share checkpoints: a run
+// may resume on either.
 import { availableParallelism } from 'node:os';
 import type { NetworkSpec } from '@randwire/spec';
-import type { TrainEngineFactory } from '@randwire/tfjs';
+import type { TrainEngineFactory, TrainEvaluator } from '@randwire/tfjs';
 import { type CommandContext, choiceOption, type OptionDef, UserError } from './cli';
 import { loadOnnxTrain, loadTfjs } from './lazy-packages';
+import { onnxruntimeEvaluator } from './onnx-evaluate';
 
 export const ENGINE_CHOICES = ['auto', 'tfjs', 'onnxruntime'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
@@ -25,15 +28,13 @@ export function engineOption(command: string, raw: string | boolean | string[] |
   return choiceOption(command, 'engine', raw ?? 'auto', ENGINE_CHOICES)!;
 }
 
-/** Why onnxruntime cannot train this run exactly, or null when it can. */
-export function onnxruntimeUnsupported(spec: NetworkSpec, dropEdge: number): string | null {
+/** Why onnxruntime cannot train this spec exactly, or null when it can. */
+export function onnxruntimeUnsupported(spec: NetworkSpec): string | null {
   const { TRAIN_GRAPH_TRANSFORMS } = loadOnnxTrain();
   const stage = spec.stages.find((s) => !TRAIN_GRAPH_TRANSFORMS.includes(s.transform));
   if (stage) {
     return `stage '${stage.name}' uses node transform '${stage.transform}' (onnxruntime trains ${TRAIN_GRAPH_TRANSFORMS.join(', ')})`;
   }
-  if (spec.head.dropout > 0) return `the spec has head dropout ${spec.head.dropout}`;
-  if (dropEdge > 0) return `drop-edge is ${dropEdge}`;
   return null;
 }
 
@@ -41,16 +42,17 @@ export function onnxruntimeUnsupported(spec: NetworkSpec, dropEdge: number): str
 export function onnxruntimeEngine(threads?: number): TrainEngineFactory {
   return async ({ model, spec, options, batchSize }) => {
     const { OnnxTrainStep } = loadOnnxTrain();
-    const { modelWeights, setModelWeights } = loadTfjs();
+    const { modelWeights, setModelWeights, trainingNoiseOf } = loadTfjs();
+    const noise = trainingNoiseOf(model); // drop-edge and dropout draws, as the tfjs engine's
     const step = await OnnxTrainStep.create(
       spec,
       modelWeights(model, spec),
-      { ...options, ...(threads !== undefined ? { threads } : {}) },
+      { ...options, ...(threads !== undefined ? { threads } : {}), ...(noise ? { noise } : {}) },
       batchSize,
     );
     return {
       name: 'onnxruntime',
-      run: (images, labels, size, _step, lr) => step.run(images, labels, size, lr),
+      run: (images, labels, size, index, lr) => step.run(images, labels, size, lr, index),
       syncModel: () => setModelWeights(model, spec, step.weights(), 'onnxruntime engine'),
       getMomentum: () => step.momentum(),
       setMomentum: (state, source) => step.setMomentum(state, source),
@@ -65,15 +67,14 @@ export function chooseEngine(
   command: string,
   choice: EngineChoice,
   spec: NetworkSpec,
-  dropEdge: number,
   ctx: Pick<CommandContext, 'err'>,
   threads?: number,
-): { name: 'tfjs' | 'onnxruntime'; factory?: TrainEngineFactory } {
+): { name: 'tfjs' | 'onnxruntime'; factory?: TrainEngineFactory; evaluator?: TrainEvaluator } {
   if (choice === 'tfjs') {
     ctx.err('engine: tfjs (--engine tfjs)');
     return { name: 'tfjs' };
   }
-  const why = onnxruntimeUnsupported(spec, dropEdge);
+  const why = onnxruntimeUnsupported(spec);
   if (why !== null) {
     if (choice === 'onnxruntime') {
       throw new UserError(
@@ -84,7 +85,11 @@ export function chooseEngine(
     return { name: 'tfjs' };
   }
   ctx.err(
-    `engine: onnxruntime (${threads ?? availableParallelism()} threads; evaluation and saving on tfjs)${choice === 'auto' ? ' — --engine tfjs to train on the tfjs backend' : ''}`,
+    `engine: onnxruntime (${threads ?? availableParallelism()} threads, evaluation too; saving on tfjs)${choice === 'auto' ? ' — --engine tfjs to train on the tfjs backend' : ''}`,
   );
-  return { name: 'onnxruntime', factory: onnxruntimeEngine(threads) };
+  return {
+    name: 'onnxruntime',
+    factory: onnxruntimeEngine(threads),
+    evaluator: onnxruntimeEvaluator(threads),
+  };
 }

@@ -7,8 +7,14 @@
 // buffers travel in tfjs layout under their spec names, so state moves 1:1 between this
 // engine, tfjs models, checkpoints and the exporter.
 //
+// Per-step randomness is drawn outside the graph and fed in as masks (TrainGraph.masks), so
+// that this engine applies exactly the drop-edge and dropout draws of @randwire/tfjs's
+// TrainingNoise at the same step.
+//
 // Inputs:  image [B, C, H, W] (normalized, NCHW), targets [B, classes], lr [] and, per
-//          trainable parameter p: p and `p:momentum`; per moving statistic m: m.
+//          trainable parameter p: p and `p:momentum`; per moving statistic m: m; the masks:
+//          `head_dropout:mask` [B, head channels] with head dropout, `<agg layer>:keep`
+//          [in-degree] per node with in-degree > 1 when drop-edge is on.
 // Outputs: loss [], logits [B, classes]; `p:next`, `p:momentum_next`, `m:next`.
 
 import {
@@ -41,6 +47,8 @@ export interface TrainGraphOptions {
   nesterov: boolean;
   /** L2 weight decay, added to the gradient of parameters whose `decay` is true. */
   weightDecay: number;
+  /** Give every node with in-degree > 1 a drop-edge mask input (default false). */
+  dropEdge?: boolean;
 }
 
 /** Node transforms the training graph can differentiate. */
@@ -48,7 +56,19 @@ export const TRAIN_GRAPH_TRANSFORMS: readonly NodeTransform[] = Object.freeze([
   'sep-conv-3x3',
   'conv-3x3',
   'depthwise-3x3',
+  'max-pool-conv-1x1',
+  'avg-pool-conv-1x1',
 ]);
+
+/** Mask inputs of the graph, filled each step from the step's training noise. */
+export interface TrainGraphMasks {
+  /** `head_dropout:mask` [B, head channels]: the inverted-dropout multiplier of the pooled
+   * features (0 dropped, 1 / (1 - rate) kept); null without head dropout. */
+  dropout: string | null;
+  /** With drop-edge, one per node with in-degree > 1: `<agg layer>:keep` [inputs], 1 for
+   * each kept input edge and 0 for the dropped one (the surviving weights stay as they are). */
+  dropEdge: Array<{ input: string; layer: string; inputs: number }>;
+}
 
 /** Graph input/output names of one parameter. */
 export interface TrainGraphParameter {
@@ -69,6 +89,7 @@ export interface TrainGraph {
   parameters: TrainGraphParameter[];
   inputs: { image: string; targets: string; lr: string };
   outputs: { loss: string; logits: string };
+  masks: TrainGraphMasks;
 }
 
 const WHERE = '@randwire/onnx-train/train-graph';
@@ -77,6 +98,7 @@ const TRAIN_INPUTS = Object.freeze({ image: INPUT_NAME, targets: 'targets', lr: 
 const TRAIN_OUTPUTS = Object.freeze({ loss: 'loss', logits: OUTPUT_NAMES.logits });
 const nextName = (p: string) => `${p}:next`;
 const momentumName = (p: string) => `${p}:momentum`;
+const POOL = 3;
 
 /** Emits ops with unique tensor names and records, for each, how to send gradients back. */
 class Tape {
@@ -100,6 +122,18 @@ class Tape {
 
   op(type: string, inputs: string[], attrs: Record<string, AttributeValue> = {}, base?: string): string {
     return this.g.node(type, this.unique(base ?? type.toLowerCase()), inputs, attrs);
+  }
+
+  /** Emits an op with two outputs (named from `base` and `second`); returns both. */
+  op2(type: string, inputs: string[], attrs: Record<string, AttributeValue>, base: string, second: string) {
+    const out = this.unique(base);
+    const extra = this.unique(second);
+    this.g.node(type, out, inputs, attrs, { extraOutputs: [extra] });
+    return [out, extra] as const;
+  }
+
+  floats(name: string, dims: number[], data: Float32Array): string {
+    return this.g.initializer(this.unique(name), dims, data);
   }
 
   /** Emits an op whose output is the graph output `output`. */
@@ -193,18 +227,29 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
       );
     }
   }
-  if (spec.head.dropout > 0) {
-    throw new OnnxTrainError(
-      `${WHERE}: head.dropout (${spec.head.dropout}) is not supported by the onnxruntime training engine: must be 0 (train it with tfjs)`,
-    );
-  }
   const params = parameterList(spec);
   const byName = new Map(params.map((p) => [p.name, p]));
+  const masks: TrainGraphMasks = {
+    dropout: spec.head.dropout > 0 ? `${HEAD_LAYERS.dropout}:mask` : null,
+    dropEdge: options.dropEdge
+      ? spec.stages.flatMap((stage) =>
+          stage.nodes
+            .filter((sn) => sn.inputs.length > 1)
+            .map((sn) => {
+              const layer = nodeLayerNames(stage, sn).agg;
+              return { input: `${layer}:keep`, layer, inputs: sn.inputs.length };
+            }),
+        )
+      : [],
+  };
+  const keepInputs = new Map(masks.dropEdge.map((m) => [m.layer, m.input]));
   const graphInputs: string[] = [TRAIN_INPUTS.image, TRAIN_INPUTS.targets, TRAIN_INPUTS.lr];
   for (const p of params) {
     graphInputs.push(p.name);
     if (p.trainable) graphInputs.push(momentumName(p.name));
   }
+  if (masks.dropout) graphInputs.push(masks.dropout);
+  graphInputs.push(...keepInputs.values());
   const t = new Tape(graphInputs);
   const eps = spec.batchNorm.epsilon;
   const bnMomentum = spec.batchNorm.momentum;
@@ -430,11 +475,92 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     return { ...x, name: y };
   };
 
+  // 3x3 pooling with TF 'same' padding (the extra row/column at the end) at stride s.
+  const poolAttrs = (x: Feature, s: number) => ({
+    kernel_shape: { ints: [POOL, POOL] },
+    strides: { ints: [s, s] },
+    pads: { ints: onnxSamePads(x.h, x.w, POOL, s) },
+  });
+  const pooled = (x: Feature, name: string, s: number): Feature => ({
+    name,
+    channels: x.channels,
+    h: sameOutputSize(x.h, s),
+    w: sameOutputSize(x.w, s),
+  });
+
+  const maxPool = (x: Feature, layer: string, s: number): Feature => {
+    // Indices: the flat NCHW index of each window's first maximum (scan order, as tfjs's
+    // gradient routes it), so ties (many after a ReLU) send the gradient to one input.
+    const [y, indices] = t.op2('MaxPool', [x.name], poolAttrs(x, s), layer, `${layer}/indices`);
+    t.onBackward(() => {
+      const dy = t.grad(y);
+      if (!dy) return;
+      const flat = t.ints([-1]);
+      const dx = t.op(
+        'ScatterElements',
+        [
+          t.op('ConstantOfShape', [t.ints([B * x.channels * x.h * x.w])]),
+          t.op('Reshape', [indices, flat]),
+          t.op('Reshape', [dy, flat]),
+        ],
+        { axis: { int: 0 }, reduction: { string: 'add' } },
+      );
+      t.addGrad(x.name, t.op('Reshape', [dx, t.ints([B, x.channels, x.h, x.w])], {}, `${layer}/dx`));
+    });
+    return pooled(x, y, s);
+  };
+
+  const avgPool = (x: Feature, layer: string, s: number): Feature => {
+    const attrs = poolAttrs(x, s);
+    const y = t.op('AveragePool', [x.name], { ...attrs, count_include_pad: { int: 0 } }, layer);
+    const out = pooled(x, y, s);
+    t.onBackward(() => {
+      const dy = t.grad(y);
+      if (!dy) return;
+      // dx[i] = sum over the windows w holding i of dy[w] / count[w] (padding not counted):
+      // dy / count, then a transposed depthwise convolution with a kernel of ones.
+      const pads = attrs.pads.ints;
+      const counts = (size: number, outSize: number, begin: number) =>
+        Array.from({ length: outSize }, (_, i) => {
+          const start = i * s - begin;
+          return Math.min(start + POOL, size) - Math.max(start, 0);
+        });
+      const ch = counts(x.h, out.h, pads[0]!);
+      const cw = counts(x.w, out.w, pads[1]!);
+      const inv = new Float32Array(out.h * out.w);
+      for (let i = 0; i < out.h; i++)
+        for (let j = 0; j < out.w; j++) inv[i * out.w + j] = 1 / (ch[i]! * cw[j]!);
+      const scaled = t.op('Mul', [dy, t.floats(`${layer}/inv_count`, [1, 1, out.h, out.w], inv)]);
+      const ones = t.floats(
+        `${layer}/ones`,
+        [x.channels, 1, POOL, POOL],
+        new Float32Array(x.channels * POOL * POOL).fill(1),
+      );
+      const outPad = [
+        x.h - ((out.h - 1) * s + POOL - pads[0]! - pads[2]!),
+        x.w - ((out.w - 1) * s + POOL - pads[1]! - pads[3]!),
+      ];
+      t.addGrad(
+        x.name,
+        t.op(
+          'ConvTranspose',
+          [scaled, ones],
+          { ...attrs, group: { int: x.channels }, output_padding: { ints: outPad } },
+          `${layer}/dx`,
+        ),
+      );
+    });
+    return out;
+  };
+
   const weightedSum = (xs: Feature[], layer: string): Feature => {
     const logits = param(`${layer}/logits`);
     const w = t.op('Sigmoid', [logits], {}, `${layer}/weights`);
+    // Drop-edge: the dropped input's weight is multiplied by 0, the others stay as they are.
+    const keep = keepInputs.get(layer);
+    const kept = keep ? t.op('Mul', [w, keep], {}, `${layer}/kept_weights`) : w;
     const ws = xs.map((_, i) =>
-      t.op('Gather', [w, t.ints([i], true)], { axis: { int: 0 } }, `${layer}/w${i}`),
+      t.op('Gather', [kept, t.ints([i], true)], { axis: { int: 0 } }, `${layer}/w${i}`),
     );
     const y = t.op(
       'Sum',
@@ -451,7 +577,7 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
       });
       const dw = t.op('Reshape', [t.op('Concat', dws, { axis: { int: 0 } }), t.ints([xs.length])]);
       const dsig = t.op('Mul', [w, t.op('Sub', [t.float(1), w])]);
-      t.addGrad(logits, t.op('Mul', [dw, dsig], {}, `${logits}/grad`));
+      t.addGrad(logits, t.op('Mul', [dw, keep ? t.op('Mul', [dsig, keep]) : dsig], {}, `${logits}/grad`));
     });
     return { ...xs[0]!, name: y };
   };
@@ -535,6 +661,16 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
         });
       } else if (stage.transform === 'conv-3x3') {
         h = conv(h, { ...base, name: names.conv, kernel: `${names.conv}/kernel`, k: 3, depthwise: false });
+      } else if (stage.transform === 'max-pool-conv-1x1' || stage.transform === 'avg-pool-conv-1x1') {
+        h = (stage.transform === 'max-pool-conv-1x1' ? maxPool : avgPool)(h, names.pool, sn.stride);
+        h = conv(h, {
+          ...base,
+          name: names.conv,
+          kernel: `${names.conv}/kernel`,
+          k: 1,
+          stride: 1,
+          depthwise: false,
+        });
       } else {
         h = conv(h, {
           ...base,
@@ -564,11 +700,13 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   });
   x = batchNorm(x, HEAD_LAYERS.bn);
   x = relu(x, HEAD_LAYERS.relu2);
-  const pooled = t.op('GlobalAveragePool', [x.name], {}, HEAD_LAYERS.pool);
-  const features = t.op('Flatten', [pooled], { axis: { int: 1 } }, OUTPUT_NAMES.features);
+  const headPool = t.op('GlobalAveragePool', [x.name], {}, HEAD_LAYERS.pool);
+  const features = t.op('Flatten', [headPool], { axis: { int: 1 } }, OUTPUT_NAMES.features);
+  // Head dropout: the step's mask (inverted dropout, drawn outside the graph).
+  const fcIn = masks.dropout ? t.op('Mul', [features, masks.dropout], {}, HEAD_LAYERS.dropout) : features;
   const fcK = param(`${HEAD_LAYERS.fc}/kernel`);
   const fcB = param(`${HEAD_LAYERS.fc}/bias`);
-  const logits = t.named('Gemm', [features, fcK, fcB], TRAIN_OUTPUTS.logits);
+  const logits = t.named('Gemm', [fcIn, fcK, fcB], TRAIN_OUTPUTS.logits);
   // Loss: mean over the batch of -sum(targets * log_softmax(logits)).
   const logp = t.op('LogSoftmax', [logits], { axis: { int: 1 } });
   t.named(
@@ -586,9 +724,10 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     {},
     'logits/grad',
   );
-  t.addGrad(fcK, t.op('Gemm', [features, dLogits], { transA: { int: 1 } }, `${fcK}/grad`));
+  t.addGrad(fcK, t.op('Gemm', [fcIn, dLogits], { transA: { int: 1 } }, `${fcK}/grad`));
   t.addGrad(fcB, t.op('ReduceSum', [dLogits, t.ints([0])], { keepdims: { int: 0 } }, `${fcB}/grad`));
-  const dFeatures = t.op('Gemm', [dLogits, fcK], { transB: { int: 1 } });
+  const dFcIn = t.op('Gemm', [dLogits, fcK], { transB: { int: 1 } });
+  const dFeatures = masks.dropout ? t.op('Mul', [dFcIn, masks.dropout]) : dFcIn;
   const dPooled = t.op('Reshape', [dFeatures, t.ints([B, hd.channels, 1, 1])]);
   t.addGrad(
     x.name,
@@ -633,6 +772,14 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     f(TRAIN_INPUTS.targets, [B, spec.classes], 'target distribution per example (label-smoothed one-hot)'),
     f(TRAIN_INPUTS.lr, [], 'learning rate of this step'),
   ];
+  if (masks.dropout) {
+    inputs.push(
+      f(masks.dropout, [B, hd.channels], 'head dropout multiplier of this step (0 or 1 / (1 - rate))'),
+    );
+  }
+  for (const m of masks.dropEdge) {
+    inputs.push(f(m.input, [m.inputs], `drop-edge mask of ${m.layer} this step (0 = dropped input edge)`));
+  }
   const outputs = [
     f(TRAIN_OUTPUTS.loss, [], 'mean cross-entropy of the batch, before the update'),
     f(TRAIN_OUTPUTS.logits, [B, spec.classes], 'logits of the batch, before the update'),
@@ -658,5 +805,12 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
       output: outputs,
     },
   });
-  return { model, batchSize: B, parameters, inputs: { ...TRAIN_INPUTS }, outputs: { ...TRAIN_OUTPUTS } };
+  return {
+    model,
+    batchSize: B,
+    parameters,
+    inputs: { ...TRAIN_INPUTS },
+    outputs: { ...TRAIN_OUTPUTS },
+    masks,
+  };
 }

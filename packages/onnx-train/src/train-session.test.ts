@@ -1,13 +1,15 @@
 // The onnxruntime training engine against @randwire/tfjs's TrainStep (tfjs cpu backend, the
 // reference autodiff): from the same initial weights, on the same batches and learning rates,
 // both must give the same losses, weights, moving statistics and momentum buffers after
-// several steps: every node transform it supports, odd and even input sizes (TF 'same'
-// padding is asymmetric there), stride 2, depth multiplier, Nesterov and weight decay.
+// several steps: every node transform (the pooling ones included), odd and even input sizes
+// (TF 'same' padding is asymmetric there), stride 2, depth multiplier, Nesterov and weight
+// decay, head dropout and drop-edge (both engines draw the masks from the model's
+// TrainingNoise at the same step).
 import { createHash } from 'node:crypto';
 import { syntheticDataset } from '@randwire/datasets';
-import { type NetworkSpec, NODE_TRANSFORMS, parameterList } from '@randwire/spec';
+import { type NetworkSpec, NODE_TRANSFORMS, nodeLayerNames, parameterList } from '@randwire/spec';
 import { handSpec } from '@randwire/spec/testing';
-import { buildModel, modelWeights, TrainStep } from '@randwire/tfjs';
+import { buildModel, modelWeights, TrainStep, trainingNoiseOf } from '@randwire/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { OnnxTrainError } from './errors';
 import { TRAIN_GRAPH_TRANSFORMS } from './train-graph';
@@ -40,7 +42,7 @@ function worst(ours: NamedArray[], theirs: NamedArray[]): { name: string; rel: n
 
 async function compareSteps(
   spec: NetworkSpec,
-  options: { nesterov?: boolean; weightDecay?: number; momentum?: number } = {},
+  options: { nesterov?: boolean; weightDecay?: number; momentum?: number; dropEdge?: number } = {},
   steps = 3,
 ) {
   const batch = 6;
@@ -53,23 +55,30 @@ async function compareSteps(
     classes: spec.classes,
     seed: 4,
   });
-  const model = buildModel(spec, { seed: 5 });
+  const model = buildModel(spec, { seed: 5, dropEdgeRate: options.dropEdge ?? 0 });
+  const noise = trainingNoiseOf(model)!;
   const sgd = {
     momentum: options.momentum ?? 0.9,
     nesterov: options.nesterov ?? false,
     weightDecay: options.weightDecay ?? 5e-3,
     labelSmoothing: 0.1,
   };
-  const ours = await OnnxTrainStep.create(spec, modelWeights(model, spec), { ...sgd, threads: 1 });
+  const ours = await OnnxTrainStep.create(spec, modelWeights(model, spec), { ...sgd, threads: 1, noise });
   const ref = new TrainStep(model, spec, sgd);
   const per = height * width * channels;
   const losses: Array<[number, number]> = [];
+  let dropped = 0; // edges drop-edge removed, over all nodes and steps
   for (let s = 0; s < steps; s++) {
     const images = ds.images.subarray(s * batch * per, (s + 1) * batch * per);
     const labels = ds.labels.subarray(s * batch, (s + 1) * batch);
     const lr = 0.1 / (s + 1);
-    const a = await ours.run(images, labels, batch, lr);
+    const a = await ours.run(images, labels, batch, lr, s);
     const b = ref.run(images, labels, batch, s, lr);
+    for (const stage of spec.stages) {
+      for (const n of stage.nodes) {
+        if (noise.droppedInput(nodeLayerNames(stage, n).agg, n.inputs.length, s) >= 0) dropped++;
+      }
+    }
     expect(a.applied).toBe(true);
     expect(a.correct).toBe(b.correct);
     losses.push([a.loss, b.loss]);
@@ -79,6 +88,7 @@ async function compareSteps(
     weights: worst(ours.weights(), modelWeights(model, spec)),
     momentum: worst(ours.momentum(), ref.optimizer.getState()),
     moved: relDiff(ours.weights()[0]!.values, modelWeights(buildModel(spec, { seed: 5 }), spec)[0]!.values),
+    dropped,
   };
   ref.dispose();
   model.dispose();
@@ -89,6 +99,10 @@ async function compareSteps(
 const TOL = 2e-4;
 
 describe('OnnxTrainStep matches tfjs TrainStep', () => {
+  // Mutation checks of the pooling gradients (by hand): max-pool's scattered without summing
+  // (ScatterElements reduction 'none') fails (weights 1.1 relative); avg-pool's divided by 9 at
+  // the borders (padding counted, as tfjs 4.22's own AvgPoolGrad did before
+  // @randwire/tfjs's fix) fails. Agreement measured: <= 8e-6 relative.
   for (const transform of TRAIN_GRAPH_TRANSFORMS) {
     for (const size of [9, 8]) {
       it(`${transform}, ${size}x${size}: losses, weights, BN statistics and momentum after 3 steps`, async () => {
@@ -116,6 +130,38 @@ describe('OnnxTrainStep matches tfjs TrainStep', () => {
         name: `${transform}-large`,
       });
       const r = await compareSteps(spec, {}, 2);
+      expect(r.weights.rel).toBeLessThanOrEqual(TOL);
+      expect(r.momentum.rel).toBeLessThanOrEqual(TOL);
+    }
+  });
+
+  // Mutation check (by hand): the dropout mask left out of the gradient of the pooled features
+  // (dFeatures = dFcIn) fails it (weights 0.95 relative).
+  it('head dropout: the mask of the same step, forward and backward', async () => {
+    const base = handSpec({ name: 'dropout' });
+    const spec = { ...base, head: { ...base.head, dropout: 0.4 } };
+    const r = await compareSteps(spec);
+    for (const [a, b] of r.losses) expect(Math.abs(a - b)).toBeLessThanOrEqual(TOL * Math.abs(b));
+    expect(r.weights.rel).toBeLessThanOrEqual(TOL);
+    expect(r.momentum.rel).toBeLessThanOrEqual(TOL);
+    // The masks differ per step (a mask fixed at step 0 would fail the comparisons).
+    const noise = trainingNoiseOf(buildModel(spec, { seed: 5 }))!;
+    expect(noise.dropoutMask('head_dropout', 8, 0.4, 1)).not.toEqual(
+      noise.dropoutMask('head_dropout', 8, 0.4, 0),
+    );
+  });
+
+  // Mutation checks (by hand): the drop-edge mask left out of the aggregation logits' gradient
+  // (weights 0.56 relative), or the dropped input still getting dy * its weight (0.80), fail it.
+  it('drop-edge: the same input edges dropped at each step, no gradient through them', async () => {
+    for (const transform of ['sep-conv-3x3', 'max-pool-conv-1x1'] as const) {
+      const r = await compareSteps(handSpec({ transform, name: `drop-edge-${transform}` }), {
+        dropEdge: 0.5,
+      });
+      // 2 aggregation nodes x 3 steps at p = 0.5: steps with and without a dropped edge.
+      expect(r.dropped).toBeGreaterThan(0);
+      expect(r.dropped).toBeLessThan(6);
+      for (const [a, b] of r.losses) expect(Math.abs(a - b)).toBeLessThanOrEqual(TOL * Math.abs(b));
       expect(r.weights.rel).toBeLessThanOrEqual(TOL);
       expect(r.momentum.rel).toBeLessThanOrEqual(TOL);
     }
@@ -166,19 +212,31 @@ describe('OnnxTrainStep state and errors', () => {
 
   it('is reproducible to the byte: a re-run and another thread count give identical weights', async () => {
     const ds = syntheticDataset({ count: 8, height: 9, width: 9, channels: 1, classes: 3, seed: 2 });
-    const digests: string[] = [];
-    let trained: NamedArray[] = [];
-    for (const threads of [1, 2, 1]) {
-      const step = await OnnxTrainStep.create(spec, weights, { threads });
-      for (let i = 0; i < 3; i++) await step.run(ds.images, ds.labels, 8, 0.1);
-      trained = step.weights();
-      const h = createHash('sha256');
-      for (const w of [...trained, ...step.momentum()]) h.update(new Uint8Array(w.values.buffer));
-      digests.push(h.digest('hex'));
-      await step.dispose();
+    // The default spec, and max/avg pooling with head dropout and drop-edge (ScatterElements,
+    // masks).
+    const pooled = (transform: 'max-pool-conv-1x1' | 'avg-pool-conv-1x1') => {
+      const base = handSpec({ transform, name: transform });
+      return { ...base, head: { ...base.head, dropout: 0.3 } };
+    };
+    for (const s of [spec, pooled('max-pool-conv-1x1'), pooled('avg-pool-conv-1x1')]) {
+      const m = buildModel(s, { seed: 1, dropEdgeRate: 0.5 });
+      const initial = modelWeights(m, s);
+      const noise = trainingNoiseOf(m)!;
+      m.dispose();
+      const digests: string[] = [];
+      let trained: NamedArray[] = [];
+      for (const threads of [1, 2, 1]) {
+        const step = await OnnxTrainStep.create(s, initial, { threads, noise });
+        for (let i = 0; i < 3; i++) await step.run(ds.images, ds.labels, 8, 0.1, i);
+        trained = step.weights();
+        const h = createHash('sha256');
+        for (const w of [...trained, ...step.momentum()]) h.update(new Uint8Array(w.values.buffer));
+        digests.push(h.digest('hex'));
+        await step.dispose();
+      }
+      expect(new Set(digests).size).toBe(1);
+      expect(trained).not.toEqual(initial); // the digests cover weights that training changed
     }
-    expect(new Set(digests).size).toBe(1);
-    expect(trained).not.toEqual(weights); // the digests cover weights that training changed
   });
 
   it('rejects missing or misshapen weights, unknown names and bad labels, naming them', async () => {
@@ -194,18 +252,20 @@ describe('OnnxTrainStep state and errors', () => {
     await step.dispose();
   });
 
-  it('names the transforms it cannot train', async () => {
-    const unsupported = NODE_TRANSFORMS.filter((t) => !TRAIN_GRAPH_TRANSFORMS.includes(t));
-    expect(unsupported.length).toBeGreaterThan(0);
-    for (const transform of unsupported) {
-      const s = handSpec({ transform, name: transform });
-      const m = buildModel(s, { seed: 0 });
-      const step = await OnnxTrainStep.create(s, modelWeights(m, s), { threads: 1 });
-      await expect(step.run(new Uint8Array(81), new Uint8Array([0]), 1, 0.1)).rejects.toThrow(
-        new RegExp(`'${transform}'.*must be one of`),
-      );
-      m.dispose();
-    }
+  it('trains every node transform of the spec; dropout and drop-edge need the noise and the step', async () => {
+    expect([...TRAIN_GRAPH_TRANSFORMS].sort()).toEqual([...NODE_TRANSFORMS].sort());
+    const dropout = { ...spec, head: { ...spec.head, dropout: 0.2 } };
+    await expect(OnnxTrainStep.create(dropout, weights)).rejects.toThrow(
+      /head\.dropout 0\.2: options\.noise/,
+    );
+    const m = buildModel(dropout, { seed: 1, dropEdgeRate: 0.1 });
+    const step = await OnnxTrainStep.create(dropout, weights, { threads: 1, noise: trainingNoiseOf(m)! });
+    await expect(step.run(new Uint8Array(81), new Uint8Array([0]), 1, 0.1)).rejects.toThrow(
+      /invalid step \(undefined\).*integer >= 0/,
+    );
+    expect((await step.run(new Uint8Array(81), new Uint8Array([0]), 1, 0.1, 4)).applied).toBe(true);
+    await step.dispose();
+    m.dispose();
     expect(parameterList(spec).length).toBeGreaterThan(0);
   });
 });

@@ -3,10 +3,12 @@
 // so a caller can move them to and from a tfjs model or checkpoint at any time. Same recipe and
 // semantics as @randwire/tfjs's TrainStep: uint8 NHWC images normalized by the spec, label
 // smoothing, SGD momentum with coupled weight decay; a non-finite loss leaves every value as
-// it was (`applied: false`).
+// it was (`applied: false`). Drop-edge and dropout masks come from a TrainingNoiseSource
+// (@randwire/tfjs's TrainingNoise fits), drawn per (seed, step, layer) exactly as the tfjs
+// engine draws them.
 import { availableParallelism } from 'node:os';
 import { type GraphOptimizationLevel, normalizeUint8ToNchw } from '@randwire/onnx';
-import { type NetworkSpec, parameterList } from '@randwire/spec';
+import { HEAD_LAYERS, type NetworkSpec, parameterList } from '@randwire/spec';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { OnnxTrainError } from './errors';
@@ -19,8 +21,21 @@ export interface NamedArray {
   values: Float32Array;
 }
 
-export interface OnnxTrainOptions extends Omit<TrainGraphOptions, 'batchSize'> {
+/** Per-step training randomness, as @randwire/tfjs's TrainingNoise draws it (a TrainingNoise
+ * is one): pure functions of (seed, step, layer name). */
+export interface TrainingNoiseSource {
+  /** Drop-edge probability; above 0 the training graph gets drop-edge mask inputs. */
+  readonly dropEdgeRate: number;
+  /** Index of the input edge `layer` (an aggregation) drops at `step`, or -1. */
+  droppedInput(layer: string, inputs: number, step: number): number;
+  /** Inverted-dropout multiplier of `count` units of `layer` at `step`. */
+  dropoutMask(layer: string, count: number, rate: number, step: number): Float32Array;
+}
+
+export interface OnnxTrainOptions extends Omit<TrainGraphOptions, 'batchSize' | 'dropEdge'> {
   labelSmoothing: number;
+  /** Drop-edge and dropout draws (needed for drop-edge and for a spec with head dropout). */
+  noise?: TrainingNoiseSource;
   /** intraOpNumThreads (default: every core). */
   threads?: number;
   graphOptimizationLevel?: GraphOptimizationLevel;
@@ -76,7 +91,13 @@ export class OnnxTrainStep {
       labelSmoothing: options.labelSmoothing ?? ONNX_TRAIN_DEFAULTS.labelSmoothing,
       graphOptimizationLevel: options.graphOptimizationLevel ?? ONNX_TRAIN_DEFAULTS.graphOptimizationLevel,
       ...(options.threads != null ? { threads: options.threads } : {}),
+      ...(options.noise != null ? { noise: options.noise } : {}),
     };
+    if (spec.head.dropout > 0 && o.noise === undefined) {
+      throw new OnnxTrainError(
+        `${WHERE}: spec '${spec.name}' has head.dropout ${spec.head.dropout}: options.noise must give the dropout masks (e.g. @randwire/tfjs's TrainingNoise)`,
+      );
+    }
     if (o.threads !== undefined && (!Number.isInteger(o.threads) || o.threads < 1)) {
       throw new OnnxTrainError(`${WHERE}: invalid threads (${o.threads}): must be an integer >= 1`);
     }
@@ -92,7 +113,14 @@ export class OnnxTrainStep {
   private async compile(batchSize: number): Promise<Compiled> {
     let c = this.compiled.get(batchSize);
     if (c) return c;
-    const graph = buildTrainingGraph(this.spec, { ...this.options, batchSize });
+    const { momentum, nesterov, weightDecay, noise } = this.options;
+    const graph = buildTrainingGraph(this.spec, {
+      momentum,
+      nesterov,
+      weightDecay,
+      batchSize,
+      dropEdge: (noise?.dropEdgeRate ?? 0) > 0,
+    });
     const bytes = onnx.ModelProto.encode(graph.model).finish();
     try {
       const session = await ort.InferenceSession.create(bytes, {
@@ -112,8 +140,15 @@ export class OnnxTrainStep {
     return c;
   }
 
-  /** One SGD step on `size` uint8 NHWC images with learning rate `lr`. */
-  async run(images: Uint8Array, labels: Uint8Array, size: number, lr: number): Promise<OnnxStepResult> {
+  /** One SGD step on `size` uint8 NHWC images with learning rate `lr`; `step` (the global step
+   * index) selects the drop-edge and dropout draws of options.noise. */
+  async run(
+    images: Uint8Array,
+    labels: Uint8Array,
+    size: number,
+    lr: number,
+    step?: number,
+  ): Promise<OnnxStepResult> {
     const { height, width, channels } = this.spec.input;
     const classes = this.spec.classes;
     if (labels.length < size) {
@@ -141,6 +176,7 @@ export class OnnxTrainStep {
       feeds[p.input] = this.values.get(p.input)!;
       if (p.momentumInput) feeds[p.momentumInput] = this.values.get(p.momentumInput)!;
     }
+    Object.assign(feeds, this.maskFeeds(graph, size, step));
     let out: ort.InferenceSession.OnnxValueMapType;
     try {
       out = await session.run(feeds);
@@ -166,6 +202,31 @@ export class OnnxTrainStep {
       }
     }
     return { loss, correct, applied };
+  }
+
+  /** The drop-edge and dropout masks of `step` for the graph's mask inputs. */
+  private maskFeeds(graph: TrainGraph, size: number, step: number | undefined): Record<string, ort.Tensor> {
+    const { dropout, dropEdge } = graph.masks;
+    if (dropout === null && dropEdge.length === 0) return {};
+    const noise = this.options.noise;
+    if (noise === undefined || step === undefined || !Number.isSafeInteger(step) || step < 0) {
+      throw new OnnxTrainError(
+        `${WHERE}: invalid step (${step}): a step with drop-edge or dropout needs options.noise and the step index, an integer >= 0`,
+      );
+    }
+    const feeds: Record<string, ort.Tensor> = {};
+    if (dropout !== null) {
+      const channels = this.spec.head.channels;
+      const mask = noise.dropoutMask(HEAD_LAYERS.dropout, size * channels, this.spec.head.dropout, step);
+      feeds[dropout] = new ort.Tensor('float32', mask, [size, channels]);
+    }
+    for (const m of dropEdge) {
+      const keep = new Float32Array(m.inputs).fill(1);
+      const j = noise.droppedInput(m.layer, m.inputs, step);
+      if (j >= 0) keep[j] = 0;
+      feeds[m.input] = new ort.Tensor('float32', keep, [m.inputs]);
+    }
+    return feeds;
   }
 
   /** Every parameter (trainable and moving statistics), parameterList order, copies. */

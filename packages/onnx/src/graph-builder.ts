@@ -38,21 +38,23 @@ export class GraphBuilder {
     for (const n of inputNames) this.tensorNames.add(n);
   }
 
-  /** Adds a node; its single output tensor is named `output` (default: the node's name). */
+  /** Adds a node; its first output tensor is named `output` (default: the node's name) and
+   * is returned; `extraOutputs` names further outputs (e.g. MaxPool's Indices). */
   node(
     opType: string,
     name: string,
     inputs: string[],
     attributes: Record<string, AttributeValue> = {},
-    opts: { output?: string; doc?: string } = {},
+    opts: { output?: string; extraOutputs?: string[]; doc?: string } = {},
   ): string {
     const output = opts.output ?? name;
+    const outputs = [output, ...(opts.extraOutputs ?? [])];
     if (this.nodeNames.has(name))
       throw new ExportError(`@randwire/onnx/graph-builder: duplicate node name '${name}'`);
-    if (this.tensorNames.has(output)) {
-      throw new ExportError(
-        `@randwire/onnx/graph-builder: duplicate tensor name '${output}' (node '${name}')`,
-      );
+    for (const o of outputs) {
+      if (this.tensorNames.has(o) || outputs.indexOf(o) !== outputs.lastIndexOf(o)) {
+        throw new ExportError(`@randwire/onnx/graph-builder: duplicate tensor name '${o}' (node '${name}')`);
+      }
     }
     for (const i of inputs) {
       if (!this.tensorNames.has(i)) {
@@ -62,12 +64,12 @@ export class GraphBuilder {
       }
     }
     this.nodeNames.add(name);
-    this.tensorNames.add(output);
+    for (const o of outputs) this.tensorNames.add(o);
     this.nodes.push({
       name,
       opType,
       input: inputs,
-      output: [output],
+      output: outputs,
       attribute: Object.entries(attributes).map(([k, v]) => attributeProto(k, v)),
       ...(opts.doc ? { docString: opts.doc } : {}),
     });

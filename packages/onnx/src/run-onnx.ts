@@ -90,8 +90,9 @@ export class OnnxSession {
     return this.session.outputNames;
   }
 
-  /** Runs the model on an NCHW batch, `options.batch` images per call. */
-  async run(input: NchwInput): Promise<OnnxOutputs> {
+  /** Runs the model on an NCHW batch, `options.batch` images per call; returns `outputs`
+   * (default: every output of the model). */
+  async run(input: NchwInput, outputs: readonly string[] = this.session.outputNames): Promise<OnnxOutputs> {
     const [n, c, h, w] = input.shape;
     const per = c * h * w;
     if (input.data.length !== n * per) {
@@ -111,7 +112,7 @@ export class OnnxSession {
       ]);
       let result: ort.InferenceSession.OnnxValueMapType;
       try {
-        result = await this.session.run({ [inputName]: tensor });
+        result = await this.session.run({ [inputName]: tensor }, [...outputs]);
       } catch (e) {
         throw new OnnxRuntimeError(
           `${where}: onnxruntime run failed on input [${b}, ${c}, ${h}, ${w}]: ${(e as Error).message}`,
@@ -120,7 +121,7 @@ export class OnnxSession {
           },
         );
       }
-      for (const name of this.session.outputNames) {
+      for (const name of outputs) {
         const t = result[name] as ort.Tensor;
         const slot = parts[name] ?? { chunks: [], rest: t.dims.slice(1).map(Number) };
         parts[name] = slot;

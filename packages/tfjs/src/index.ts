@@ -88,6 +88,7 @@ export type {
   TrainData,
   TrainEngine,
   TrainEngineFactory,
+  TrainEvaluator,
   TrainHooks,
   TrainOptions,
   TrainResult,
@@ -101,6 +102,7 @@ export {
   TRAIN_DEFAULTS,
   TRAIN_RECIPES,
   tfjsEngine,
+  tfjsEvaluator,
   train,
 } from './train';
 export type { TrainStepOptions, TrainStepResult } from './train-step';

@@ -25,7 +25,7 @@ import {
   writeCheckpoint,
 } from './checkpoint';
 import { CheckpointError, TrainingDivergedError, TrainOptionsError } from './errors';
-import { type EvaluationResult, evaluate } from './evaluate';
+import { type EvaluateOptions, type EvaluationResult, evaluate } from './evaluate';
 import { INIT_SCHEMES, type InitScheme } from './init';
 import { buildModel } from './model';
 import { saveModelToDir } from './model-io';
@@ -197,9 +197,28 @@ export const tfjsEngine: TrainEngineFactory = ({ model, spec, options }) => {
   };
 };
 
+/** What evaluates the model on the test set after each epoch (once the engine has copied its
+ * weights into the model). The default runs `evaluate` on the tfjs backend; another runtime
+ * plugs in with the same result fields (the CLI: onnxruntime on an in-memory ONNX export). */
+export interface TrainEvaluator {
+  /** Recorded in train-config.json. */
+  readonly name: string;
+  evaluate(
+    model: tf.LayersModel,
+    spec: NetworkSpec,
+    dataset: ImageDataset,
+    options: EvaluateOptions,
+  ): EvaluationResult | Promise<EvaluationResult>;
+}
+
+/** The default evaluator: `evaluate` on the tfjs backend. */
+export const tfjsEvaluator: TrainEvaluator = Object.freeze({ name: 'tfjs', evaluate });
+
 export interface TrainHooks {
   /** Runs the optimizer steps (default: tfjsEngine). */
   engine?: TrainEngineFactory;
+  /** Evaluates the test set after each epoch (default: tfjsEvaluator). */
+  evaluator?: TrainEvaluator;
   /** Folder of the run (files listed in run-dir.ts); without it nothing is written. */
   runDir?: string;
   /** Continue the run in `runDir` from its newest checkpoint (options come from it). */
@@ -441,6 +460,7 @@ export async function train(
     labelSmoothing: o.labelSmoothing,
   };
   let engine: TrainEngine | null = null;
+  const evaluator = hooks.evaluator ?? tfjsEvaluator;
 
   let pos: TrainPosition = { epoch: 0, batch: 0, step: 0 };
   let acc: EpochAccumulator = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
@@ -473,6 +493,7 @@ export async function train(
         spec: spec.name,
         specHash: hash,
         engine: stepper.name,
+        evaluator: evaluator.name,
         options: o,
         stepsPerEpoch,
         totalSteps,
@@ -562,7 +583,9 @@ export async function train(
       if (interrupted) break;
       // End of epoch: evaluate, record, save.
       const evalStart = Date.now();
-      lastTest = data.test ? evaluate(model, spec, data.test, { batchSize: o.evalBatchSize }) : null;
+      lastTest = data.test
+        ? await evaluator.evaluate(model, spec, data.test, { batchSize: o.evalBatchSize })
+        : null;
       const line: EpochMetrics = {
         epoch: pos.epoch + 1,
         step: pos.step,

@@ -130,6 +130,11 @@ Examples:
     },
     backend: BACKEND_OPTION,
     engine: ENGINE_OPTION,
+    threads: {
+      type: 'string',
+      arg: 'N',
+      description: 'onnxruntime intra-op threads of training and evaluation (default: every core)',
+    },
     limit: { type: 'string', arg: 'N', description: 'train on the first N examples (quick runs)' },
     'test-limit': { type: 'string', arg: 'N', description: 'evaluate on the first N test examples' },
     resume: { type: 'boolean', description: 'continue the interrupted run in -o DIR' },
@@ -174,7 +179,6 @@ Examples:
     let spec: NetworkSpec;
     let runDir: string;
     let choice: DataChoice;
-    let dropEdge = options.dropEdge ?? TRAIN_DEFAULTS.dropEdge;
     if (resume) {
       runDir = String(values['output']);
       spec = readRunSpec(runDir);
@@ -188,7 +192,6 @@ Examples:
       }
       const config = readRunConfig<{ dataChoice?: DataChoice; options?: Partial<TrainOptions> }>(runDir);
       epochs = config.options?.epochs ?? epochs;
-      dropEdge = config.options?.dropEdge ?? dropEdge;
       const stored = config.dataChoice ?? DEFAULT_DATA_CHOICE;
       choice = {
         data: values['data'] !== undefined ? String(values['data']) : stored.data,
@@ -208,7 +211,8 @@ Examples:
     const trainSet = loadDataSplit(NAME, choice, spec, 'train');
     const testSet = choice.testLimit === 0 ? null : loadDataSplit(NAME, choice, spec, 'test');
     const backend = await startBackend(backendPref, ctx);
-    const engine = chooseEngine(NAME, engineChoice, spec, dropEdge, ctx);
+    const threads = numberOption(NAME, 'threads', values['threads'], { integer: true, min: 1 });
+    const engine = chooseEngine(NAME, engineChoice, spec, ctx, threads);
     ctx.err(
       `${resume ? 'resuming' : 'training'} ${spec.name} on ${trainSet.source} (${trainSet.count} images${testSet ? `; test ${testSet.count}` : ''}) into ${runDir}`,
     );
@@ -224,6 +228,7 @@ Examples:
         force: values['force'] === true,
         signal: ac.signal,
         ...(engine.factory ? { engine: engine.factory } : {}),
+        ...(engine.evaluator ? { evaluator: engine.evaluator } : {}),
         ...(json
           ? {}
           : {

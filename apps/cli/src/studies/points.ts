@@ -108,7 +108,7 @@ function checkDataAndEngine(command: string, points: readonly SweepPoint[], wher
       }
     }
     if (p.recipe.engine === 'onnxruntime') {
-      const why = onnxruntimeUnsupported(p.spec, p.recipe.train['dropEdge'] as number);
+      const why = onnxruntimeUnsupported(p.spec);
       if (why !== null) {
         throw new UserError(
           `${where('/engine')}: onnxruntime cannot train point ${p.spec.name} (${p.id}): ${why}; use engine auto or tfjs`,

@@ -87,7 +87,7 @@ export async function runPoint(
     const testSet = loadDataSplit('sweep', recipe.data, spec, 'test');
     const backend = await startBackend(options.backend ?? 'auto', { err: log });
     const train = recipe.train as unknown as TrainOptions;
-    const engine = chooseEngine('sweep', recipe.engine, spec, train.dropEdge, { err: log }, options.threads);
+    const engine = chooseEngine('sweep', recipe.engine, spec, { err: log }, options.threads);
     log(
       `${resume ? 'resuming' : 'training'} point ${point.id} (${spec.name}) in ${dir}, ${((Date.now() - t0) / 1000).toFixed(2)} s after the start of runPoint`,
     );
@@ -99,6 +99,7 @@ export async function runPoint(
       force: !resume, // a point killed before its first checkpoint starts over
       ...(options.signal ? { signal: options.signal } : {}),
       ...(engine.factory ? { engine: engine.factory } : {}),
+      ...(engine.evaluator ? { evaluator: engine.evaluator } : {}),
       ...(options.onProgress ? { onStep: (s) => options.onProgress!({ step: s.step, totalSteps }) } : {}),
       config: {
         dataChoice: recipe.data,

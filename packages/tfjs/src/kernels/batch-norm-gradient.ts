@@ -10,8 +10,7 @@
 // exact on every backend; it is checked against the original on cpu in the tests.
 
 import * as tf from '@tensorflow/tfjs';
-
-let original: tf.GradConfig | undefined;
+import { originalGradient, overrideGradient, restoreGradient } from './override';
 
 export const batchNormGradient: tf.GradConfig = {
   kernelName: tf.FusedBatchNorm,
@@ -28,6 +27,7 @@ export const batchNormGradient: tf.GradConfig = {
       (scale != null && scale.rank !== 1) ||
       x.rank < 2
     ) {
+      const original = originalGradient(tf.FusedBatchNorm);
       if (original == null)
         throw new Error('@randwire/tfjs/kernels/FusedBatchNorm: no original gradient to fall back to');
       return original.gradFunc(dy, saved, attrs);
@@ -54,14 +54,10 @@ export const batchNormGradient: tf.GradConfig = {
 
 /** Installs the leaner FusedBatchNorm gradient (idempotent). True if it changed anything. */
 export function registerBatchNormGradient(): boolean {
-  const current = tf.getGradient(tf.FusedBatchNorm);
-  if (current === batchNormGradient) return false;
-  if (current != null) original = current;
-  tf.registerGradient(batchNormGradient);
-  return true;
+  return overrideGradient(batchNormGradient);
 }
 
 /** Puts tfjs' own FusedBatchNorm gradient back (for comparisons). */
 export function restoreBatchNormGradient(): void {
-  if (original != null) tf.registerGradient(original);
+  restoreGradient(tf.FusedBatchNorm);
 }

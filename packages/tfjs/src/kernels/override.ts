@@ -1,4 +1,5 @@
-// Replacing a kernel a backend already has, keeping the original for the cases we pass on.
+// Replacing a kernel a backend already has, or a (global) gradient of tfjs, keeping the
+// original for the cases we pass on.
 
 import * as tf from '@tensorflow/tfjs';
 
@@ -31,4 +32,26 @@ export function overrideKernel(config: tf.KernelConfig): boolean {
 /** The kernel `overrideKernel` replaced, if any. */
 export function nativeKernel(kernelName: string, backendName: string): tf.KernelFunc | undefined {
   return natives.get(key(kernelName, backendName));
+}
+
+const originalGradients = new Map<string, tf.GradConfig>();
+
+/** Registers `config` in place of tfjs' gradient of its kernel (idempotent). True if it changed anything. */
+export function overrideGradient(config: tf.GradConfig): boolean {
+  const current = tf.getGradient(config.kernelName);
+  if (current === config) return false;
+  if (current != null) originalGradients.set(config.kernelName, current);
+  tf.registerGradient(config);
+  return true;
+}
+
+/** The gradient `overrideGradient` replaced, if any. */
+export function originalGradient(kernelName: string): tf.GradConfig | undefined {
+  return originalGradients.get(kernelName);
+}
+
+/** Puts the gradient `overrideGradient` replaced back (for comparisons). */
+export function restoreGradient(kernelName: string): void {
+  const original = originalGradients.get(kernelName);
+  if (original != null) tf.registerGradient(original);
 }

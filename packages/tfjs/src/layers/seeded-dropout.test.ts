@@ -26,6 +26,25 @@ describe('SeededDropout', () => {
     expect(mask(0)).toEqual(m0);
   });
 
+  it("applies TrainingNoise.dropoutMask, which is bit for bit the mask tf.dropout draws from the step's seed", () => {
+    const noise = new TrainingNoise({ seed: 9 });
+    const x = tf.randomNormal([5, 37], 0, 1, 'float32', 3);
+    for (const rate of [0.1, 0.5, 0.3]) {
+      const layer = new SeededDropout({ name: 'head_dropout', rate });
+      layer.noise = noise;
+      for (const step of [0, 1, 17]) {
+        noise.step = step;
+        const seed = noise.dropoutSeed('head_dropout');
+        const ours = (layer.apply(x, { training: true }) as tf.Tensor).dataSync();
+        expect(Array.from(ours)).toEqual(Array.from(tf.dropout(x, rate, undefined, seed).dataSync()));
+        const mask = noise.dropoutMask('head_dropout', 5 * 37, rate, step);
+        expect(Array.from(tf.mul(x, tf.tensor(mask, [5, 37])).dataSync())).toEqual(Array.from(ours));
+      }
+    }
+    expect(noise.dropoutMask('head_dropout', 4, 0)).toEqual(new Float32Array([1, 1, 1, 1]));
+    expect(() => noise.dropoutMask('head_dropout', 4, 1)).toThrow(/invalid dropout rate \(1\)/);
+  });
+
   it('serializes its rate and rejects invalid ones', () => {
     expect(new SeededDropout({ name: 'd', rate: 0.3 }).getConfig().rate).toBe(0.3);
     expect(() => new SeededDropout({ name: 'd', rate: 1 })).toThrow(/invalid rate \(1\)/);

@@ -1,6 +1,8 @@
 // Dropout whose mask is a pure function of (seed, step, layer name) through the model's
-// TrainingNoise. tfjs's own Dropout either draws from Math.random (not reproducible) or, when
-// given a seed, draws the SAME mask at every step; neither fits seeded, resumable training.
+// TrainingNoise (TrainingNoise.dropoutMask, the mask tf.dropout would draw from that seed, so
+// other engines can apply the very same one). tfjs's own Dropout either draws from
+// Math.random (not reproducible) or, when given a seed, draws the SAME mask at every step;
+// neither fits seeded, resumable training.
 // Without a TrainingNoise attached it behaves like tfjs's unseeded dropout. Identity at
 // inference and when rate is 0.
 import * as tf from '@tensorflow/tfjs';
@@ -38,8 +40,11 @@ export class SeededDropout extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
     if (kwargs.training !== true || this.rate === 0) return tf.clone(x);
-    const seed = this.noise == null ? undefined : this.noise.dropoutSeed(this.name);
-    return tf.dropout(x, this.rate, undefined, seed);
+    const noise = this.noise;
+    if (noise == null) return tf.dropout(x, this.rate);
+    return tf.tidy(() =>
+      tf.mul(x, tf.tensor(noise.dropoutMask(this.name, x.size, this.rate), x.shape, 'float32')),
+    );
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -3,6 +3,7 @@
 // WeightedSum and SeededDropout layer of a model; the trainer sets `step` before each
 // training step, so a resumed run draws exactly what an uninterrupted one would have.
 // Layers draw nothing at inference (only when called with `training: true`).
+import seedrandom from 'seedrandom';
 import { ModelBuildError } from '../model-errors';
 import { hash32, hashUniform } from './hash';
 
@@ -76,4 +77,23 @@ export class TrainingNoise {
   dropoutSeed(layer: string, step: number = this.step_): number {
     return hash32('dropout', this.seed_, step, layer);
   }
+
+  /** The inverted-dropout multiplier of `count` units of `layer` at `step` (0 for a dropped
+   * unit, 1 / (1 - rate) in float32 for a kept one): exactly what
+   * `tf.dropout(x, rate, undefined, dropoutSeed(layer, step))` multiplies x by (seedrandom's
+   * alea seeded by the decimal seed, each draw rounded to float32, floor(u + keep) / keep in
+   * float32), computed without tf so that other engines can apply the same mask. */
+  dropoutMask(layer: string, count: number, rate: number, step: number = this.step_): Float32Array {
+    if (!(Number.isFinite(rate) && rate >= 0 && rate < 1)) {
+      throw new ModelBuildError(`${WHERE}: invalid dropout rate (${rate}): must be a number in [0, 1)`);
+    }
+    const out = new Float32Array(count);
+    if (rate === 0) return out.fill(1);
+    const random = seedrandom.alea(String(this.dropoutSeed(layer, step)));
+    const keep = fround(1 - rate);
+    for (let i = 0; i < count; i++) out[i] = floor(fround(fround(random()) + keep)) / keep;
+    return out;
+  }
 }
+
+const { floor, fround } = Math;
