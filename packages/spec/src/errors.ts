@@ -56,7 +56,8 @@ function shortJson(v: unknown): string {
   try {
     text = JSON.stringify(v) ?? String(v);
   } catch {
-    text = String(v);
+    // Too deep or too large to stringify: String() would recurse as deep (and overflow too).
+    text = Array.isArray(v) ? '[...]' : typeof v === 'object' && v !== null ? '{...}' : String(v);
   }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
