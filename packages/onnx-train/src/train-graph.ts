@@ -10,6 +10,9 @@
 // Inputs:  image [B, C, H, W] (normalized, NCHW), targets [B, classes], lr [] and, per
 //          trainable parameter p: p and `p:momentum`; per moving statistic m: m.
 // Outputs: loss [], logits [B, classes]; `p:next`, `p:momentum_next`, `m:next`.
+// onnx-proto's declarations use protobufjs's global `Long` (from @types/long, a dependency of
+// this package): the reference makes the emitted .d.ts compile for consumers without it.
+/// <reference types="long" preserve="true" />
 
 import {
   type AttributeValue,

@@ -22,7 +22,7 @@ export class SpecValidationError extends SpecError {
   readonly problems: SpecProblem[];
   readonly source: string | undefined;
 
-  constructor(problems: SpecProblem[], source?: string, options?: ErrorOptions) {
+  constructor(problems: SpecProblem[], source?: string, options?: { cause?: unknown }) {
     const where = source ? ` in ${source}` : '';
     const shown = problems.slice(0, 20).map((p) => `  ${formatProblem(p)}`);
     if (problems.length > shown.length) shown.push(`  ... and ${problems.length - shown.length} more`);
