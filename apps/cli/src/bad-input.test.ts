@@ -564,7 +564,7 @@ describe('bad input: the cases of issue 14 and the CLI limits', () => {
       name: 'predict a range above 10,000 images',
       files: { 'i.idx': Buffer.concat([u32be(0x803, 1, 9, 9), Buffer.alloc(81)]) },
       args: ['predict', 'in/run', 'in/i.idx:0-20000'],
-      message: /holds 20001 images, above the limit of 10000 per call/,
+      message: /holds 20001 images, above the limit of 10000 per range/,
     },
   ];
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => expectRejected(c));

@@ -11,7 +11,8 @@ import { loadSpec } from './lazy-packages';
 
 export const CLI_LIMITS = Object.freeze({
   /** `randwire graph`: edges of the printed DAG, estimated as the model's edges (ER: expected)
-   * plus at most 2 per node (to the input and from the output node). ~10 s and ~0.5 GB here. */
+   * plus at most 2 per node (to the input and from the output node). At the limit: 6-15 s and
+   * 0.5-0.7 GB on the (heavily loaded) 2-core reference machine. */
   graphEdges: 500_000,
   /** Size of a spec file (a spec at @randwire/spec's maxEdges takes ~11 MB). */
   specBytes: 64 * 2 ** 20,

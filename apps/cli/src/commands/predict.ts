@@ -41,7 +41,7 @@ function parseRange(text: string, arg: string, count: number | null): number[] {
   }
   if (b - a + 1 > CLI_LIMITS.predictImages) {
     throw new UserError(
-      `randwire ${NAME}: index range ${a}-${b} in '${arg}' holds ${b - a + 1} images, above the limit of ${CLI_LIMITS.predictImages} per call (randwire eval scores whole data sets)`,
+      `randwire ${NAME}: index range ${a}-${b} in '${arg}' holds ${b - a + 1} images, above the limit of ${CLI_LIMITS.predictImages} per range (randwire eval scores whole data sets)`,
     );
   }
   return Array.from({ length: b - a + 1 }, (_, i) => a + i);

@@ -197,7 +197,7 @@ Examples:
 
     checkTrainingMemory(
       NAME,
-      resume ? join(runDir, RUN_FILES.spec) : specPath!,
+      resume ? join(runDir, RUN_FILES.spec) : specPath === '-' ? 'stdin' : specPath!,
       spec,
       batchSize,
       Math.min(TRAIN_DEFAULTS.evalBatchSize, choice.testLimit ?? Infinity),
