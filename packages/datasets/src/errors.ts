@@ -14,7 +14,7 @@ export class DatasetNotFoundError extends DatasetError {
     message: string,
     /** The path that was looked for. */
     readonly path: string,
-    options?: ErrorOptions,
+    options?: { cause?: unknown },
   ) {
     super(message, options);
   }
@@ -27,7 +27,7 @@ export class DatasetFormatError extends DatasetError {
     message: string,
     /** The offending file. */
     readonly path: string,
-    options?: ErrorOptions,
+    options?: { cause?: unknown },
   ) {
     super(message, options);
   }

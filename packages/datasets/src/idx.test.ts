@@ -15,6 +15,7 @@ import {
   readIdxDataset,
   readIdxFile,
 } from './idx';
+import { MAX_GUNZIP_BYTES } from './read-binary';
 import { idxBytes, pattern, tempDir, writeBytes } from './test-utils/files';
 
 describe('IDX reader', () => {
@@ -111,6 +112,16 @@ describe('IDX reader', () => {
     expect((err as Error).message).toMatch(/bad\.gz: corrupt or truncated gzip data/);
     // zlib's error (another realm under jest, so matched by shape, not class).
     expect((err as Error).cause).toMatchObject({ code: expect.stringMatching(/^Z_/) });
+  });
+
+  it('refuses gzip data that decompresses beyond MAX_GUNZIP_BYTES, naming the limit', () => {
+    // 17 gzip members of 64 MiB of zeros each (~1 MB on disk) decompress to 1.06 GiB.
+    const member = gzipSync(new Uint8Array(2 ** 26));
+    const p = writeBytes(join(t.dir, 'bomb.gz'), Buffer.concat(Array(17).fill(member)));
+    expect(() => readIdxFile(p)).toThrow(DatasetFormatError);
+    expect(() => readIdxFile(p)).toThrow(
+      new RegExp(`bomb\\.gz: gzip data decompresses to more than ${MAX_GUNZIP_BYTES} bytes \\(the limit\\)`),
+    );
   });
 
   it('names a missing file and says what to pass', () => {

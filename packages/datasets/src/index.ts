@@ -39,8 +39,9 @@ export {
 } from './idx';
 export type { ImageDataset } from './image-dataset';
 export { channelStats, checkDataset, classCounts, imageSize, limitDataset } from './image-dataset';
+export { MAX_GUNZIP_BYTES } from './read-binary';
 export type { DecodedImage, FitImageOptions, ReadImageOptions } from './read-image-file';
-export { decodeImage, fitImage, READ_IMAGE_DEFAULTS, readImageFile } from './read-image-file';
+export { decodeImage, fitImage, IMAGE_LIMITS, READ_IMAGE_DEFAULTS, readImageFile } from './read-image-file';
 export { shuffledIndices } from './shuffle';
 export type { SyntheticOptions } from './synthetic';
 export { SYNTHETIC_DEFAULTS, SYNTHETIC_MAX_CLASSES, syntheticClassName, syntheticDataset } from './synthetic';

@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { DatasetFormatError, DatasetNotFoundError } from './errors';
 
+/** Largest gunzipped size accepted (a few KB of gzip can claim many GB). */
+export const MAX_GUNZIP_BYTES = 2 ** 30;
+
 export function isGzip(buf: Uint8Array): boolean {
   return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;
 }
@@ -24,8 +27,15 @@ export function readBinaryFile(path: string, where: string, hint: string): Uint8
   }
   if (!isGzip(raw)) return raw;
   try {
-    return gunzipSync(raw);
+    return gunzipSync(raw, { maxOutputLength: MAX_GUNZIP_BYTES });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new DatasetFormatError(
+        `${where}: ${path}: gzip data decompresses to more than ${MAX_GUNZIP_BYTES} bytes (the limit)`,
+        path,
+        { cause: e },
+      );
+    }
     throw new DatasetFormatError(
       `${where}: ${path}: corrupt or truncated gzip data (${(e as Error).message})`,
       path,

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { DatasetFormatError, DatasetNotFoundError, DatasetOptionError } from './errors';
 import { IDX_IMAGES_MAGIC } from './idx';
-import { type DecodedImage, decodeImage, fitImage, readImageFile } from './read-image-file';
+import { type DecodedImage, decodeImage, fitImage, IMAGE_LIMITS, readImageFile } from './read-image-file';
 import { idxBytes, tempDir, writeBytes } from './test-utils/files';
 
 /** A 3×2 RGBA test picture: pixel p has R = 10p+1, G = 10p+2, B = 10p+3, A = alpha(p). */
@@ -113,6 +113,33 @@ describe('readImageFile / decodeImage', () => {
     const png = pngBytes(rgba(), 2);
     expect(() => decodeImage(png.subarray(0, 40), 'cut.png')).toThrow(/cut\.png: invalid PNG/);
     expect(() => readImageFile(join(t.dir, 'none.png'))).toThrow(DatasetNotFoundError);
+  });
+
+  it('says "empty file" for 0 bytes (it printed an empty byte list)', () => {
+    const empty = writeBytes(join(t.dir, 'empty.png'), new Uint8Array(0));
+    expect(() => readImageFile(empty)).toThrow(DatasetFormatError);
+    expect(() => readImageFile(empty)).toThrow(/empty\.png: empty file \(0 bytes\): expected PNG/);
+  });
+
+  it('refuses sizes above IMAGE_LIMITS from the header, before decoding, naming them', () => {
+    // A PNG whose IHDR claims 100000×100000 (CRC now wrong: the header is judged first).
+    const png = Buffer.from(pngBytes(rgba(), 2));
+    png.writeUInt32BE(100_000, 16);
+    png.writeUInt32BE(100_000, 20);
+    const tooLarge =
+      /image of 100000×100000 pixels \(from its header\) is too large: at most 16384 per side and 33554432 pixels/;
+    expect(() => decodeImage(png, 'big.png')).toThrow(tooLarge);
+    expect(() => decodeImage(Buffer.from('P5 100000 100000 255\n\x01'), 'big.pgm')).toThrow(tooLarge);
+    expect(() => decodeImage(Buffer.from('P2 8000 8000 255\n1 2 3'), 'wide.pgm')).toThrow(
+      /image of 8000×8000 pixels \(from its header\) is too large/,
+    );
+    expect(() => decodeImage(npy('|u1', [1, 0], new Uint8Array(0)), 'flat.npy')).toThrow(
+      /flat\.npy: image of 0×1 pixels: must be at least 1×1/,
+    );
+    expect(IMAGE_LIMITS).toEqual({ maxSide: 16384, maxPixels: 2 ** 25 });
+    expect(() => decodeImage(png.subarray(0, 20), 'cut.png')).toThrow(
+      /cut\.png: invalid PNG: truncated header \(20 bytes\)/,
+    );
   });
 });
 

@@ -26,6 +26,10 @@ export interface ReadImageOptions {
   index?: number;
 }
 
+/** Largest image decoded: each side, and width × height. Checked from the header, before any
+ * pixel is decoded or allocated (a PNG claiming 100000×100000 fails at once, naming its size). */
+export const IMAGE_LIMITS = Object.freeze({ maxSide: 16384, maxPixels: 2 ** 25 });
+
 export const READ_IMAGE_DEFAULTS: Readonly<Required<ReadImageOptions>> = Object.freeze({ index: 0 });
 
 /** Reads one image from a file (see the formats above). */
@@ -40,6 +44,7 @@ export function decodeImage(bytes: Uint8Array, name: string, options: ReadImageO
   const fail = (what: string, cause?: unknown): never => {
     throw new DatasetFormatError(`${WHERE}: ${name}: ${what}`, name, cause == null ? undefined : { cause });
   };
+  if (bytes.length === 0) return fail(`empty file (0 bytes): expected ${FORMATS}`);
   const b0 = bytes[0];
   const b1 = bytes[1];
   if (b0 === 0x89 && b1 === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
@@ -66,6 +71,23 @@ function hexBytes(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
 }
 
+/** Refuses an image larger than IMAGE_LIMITS (sizes from its header). */
+function checkSize(width: number, height: number, name: string): void {
+  const { maxSide, maxPixels } = IMAGE_LIMITS;
+  if (!(width >= 1 && height >= 1)) {
+    throw new DatasetFormatError(
+      `${WHERE}: ${name}: image of ${width}×${height} pixels: must be at least 1×1`,
+      name,
+    );
+  }
+  if (width > maxSide || height > maxSide || width * height > maxPixels) {
+    throw new DatasetFormatError(
+      `${WHERE}: ${name}: image of ${width}×${height} pixels (from its header) is too large: at most ${maxSide} per side and ${maxPixels} pixels`,
+      name,
+    );
+  }
+}
+
 /** Image `index` of an N×H×W[×C] array. */
 function pick(
   data: Uint8Array,
@@ -74,6 +96,7 @@ function pick(
   name: string,
 ): DecodedImage {
   const [n, height, width, channels = 1] = dims;
+  checkSize(width, height, name);
   if (index >= n) {
     throw new DatasetOptionError(
       `${WHERE}: ${name}: index ${index} out of range: the file holds ${n} images (0..${n - 1})`,
@@ -94,6 +117,14 @@ function decodePng(
   name: string,
   fail: (what: string, cause?: unknown) => never,
 ): DecodedImage {
+  // IHDR comes first: width and height, big-endian, at bytes 16..23.
+  if (bytes.length < 24 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') {
+    return fail(
+      `invalid PNG: ${bytes.length < 24 ? `truncated header (${bytes.length} bytes)` : 'no IHDR chunk first'}`,
+    );
+  }
+  const header = new DataView(bytes.buffer, bytes.byteOffset, 24);
+  checkSize(header.getUint32(16, false), header.getUint32(20, false), name);
   let png: ReturnType<typeof PNG.sync.read>;
   try {
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -133,6 +164,7 @@ function decodeNetpbm(bytes: Uint8Array, name: string, fail: (what: string) => n
   if (width < 1 || height < 1 || maxval < 1 || maxval > 65535) {
     fail(`invalid Netpbm header: width ${width}, height ${height}, maxval ${maxval}`);
   }
+  checkSize(width, height, name);
   const count = width * height * channels;
   const out = new Uint8Array(count);
   const scale = (v: number) =>

@@ -5,7 +5,7 @@ import type { AbstractGraph } from 'graphology-types';
 import { type EdgeList, type GraphConstructor, sortEdgePairs, toGraphology } from './edge-list';
 import { InvalidParameterError } from './errors';
 import { type Rng, randomIndex } from './rng';
-import { checkNodes, checkRng } from './validate';
+import { checkEdgeCount, checkNodes, checkRng } from './validate';
 
 export interface BarabasiAlbertOptions {
   /** Node count, n > m. */
@@ -34,6 +34,7 @@ export function barabasiAlbertEdges(options: BarabasiAlbertOptions): EdgeList {
     throw new InvalidParameterError(WHERE, 'm', m, `an integer with 1 <= m < n (n = ${n})`);
   }
   const rng = checkRng(WHERE, options.rng);
+  checkEdgeCount(WHERE, 'ba', n, { m });
 
   // The edge list doubles as the degree-weighted pool: each node appears once per incident
   // edge. Plain arrays for small n (allocating typed arrays costs more than the work at n = 32),

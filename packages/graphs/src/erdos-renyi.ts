@@ -4,7 +4,7 @@ import type { UndirectedGraph } from 'graphology';
 import type { AbstractGraph } from 'graphology-types';
 import { type EdgeList, type GraphConstructor, sortEdgePairs, toGraphology } from './edge-list';
 import { type Rng, randomIndex } from './rng';
-import { checkNodes, checkProbability, checkRng } from './validate';
+import { checkEdgeCount, checkNodes, checkProbability, checkRng } from './validate';
 
 export interface ErdosRenyiOptions {
   /** Node count, n >= 1. */
@@ -31,6 +31,7 @@ export function erdosRenyiEdges(options: ErdosRenyiOptions): EdgeList {
   const n = checkNodes(WHERE, options.n, 1);
   const p = checkProbability(WHERE, 'p', options.p);
   const rng = checkRng(WHERE, options.rng);
+  checkEdgeCount(WHERE, 'er', n, { p });
 
   let edges: Int32Array;
   if (p === 0) {

@@ -26,6 +26,18 @@ export class InvalidParameterError extends GraphsError {
   }
 }
 
+/** A graph too large to generate (more than MAX_EDGES edges, from its parameters alone). */
+export class GraphSizeError extends GraphsError {
+  /** The edges the parameters give (ER: expected). */
+  readonly edges: number;
+
+  constructor(message: string, edges: number) {
+    super(message);
+    this.name = 'GraphSizeError';
+    this.edges = edges;
+  }
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return 'a function';

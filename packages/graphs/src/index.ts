@@ -1,10 +1,11 @@
 export type { BarabasiAlbertOptions } from './barabasi-albert';
 export { barabasiAlbert, barabasiAlbertEdges } from './barabasi-albert';
+export { expectedEdges, MAX_EDGES } from './edge-count';
 export type { EdgeList, GraphAttributes, GraphConstructor, GraphNodeAttributes } from './edge-list';
 export { sortEdgePairs, toGraphology } from './edge-list';
 export type { ErdosRenyiOptions } from './erdos-renyi';
 export { erdosRenyi, erdosRenyiEdges } from './erdos-renyi';
-export { GraphsError, InvalidParameterError } from './errors';
+export { GraphSizeError, GraphsError, InvalidParameterError } from './errors';
 export { generateEdges, generateGraph } from './generate-graph';
 export type { GraphModelName, GraphParams } from './models';
 export { GRAPH_MODELS, MODEL_PARAMETERS, PAPER_PARAMS } from './models';

@@ -1,5 +1,8 @@
 // Parameter checks shared by the generators (internal: not exported from the package).
-import { InvalidParameterError } from './errors';
+
+import { expectedEdges, MAX_EDGES } from './edge-count';
+import { GraphSizeError, InvalidParameterError } from './errors';
+import type { GraphModelName, GraphParams } from './models';
 import type { Rng } from './rng';
 
 /** Largest node count accepted (edge keys u * n + v must stay exact in a double). */
@@ -29,4 +32,18 @@ export function checkRng(where: string, rng: unknown): Rng {
     );
   }
   return rng as Rng;
+}
+
+/** Refuses, before any allocation, a graph expected to have more than MAX_EDGES edges. */
+export function checkEdgeCount(where: string, model: GraphModelName, n: number, params: GraphParams): void {
+  const edges = expectedEdges(model, n, params);
+  if (edges > MAX_EDGES) {
+    const given = Object.entries({ n, ...params })
+      .map(([k, v]) => `${k} = ${v}`)
+      .join(', ');
+    throw new GraphSizeError(
+      `@randwire/graphs/${where}: too large: ${given} give ${Math.round(edges).toLocaleString('en-US')} edges${model === 'er' ? ' expected' : ''}, above MAX_EDGES (${MAX_EDGES.toLocaleString('en-US')})`,
+      edges,
+    );
+  }
 }

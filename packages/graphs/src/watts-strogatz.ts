@@ -5,7 +5,7 @@ import type { AbstractGraph } from 'graphology-types';
 import { type EdgeList, type GraphConstructor, sortEdgePairs, toGraphology } from './edge-list';
 import { InvalidParameterError } from './errors';
 import { type Rng, randomIndex } from './rng';
-import { checkNodes, checkProbability, checkRng } from './validate';
+import { checkEdgeCount, checkNodes, checkProbability, checkRng } from './validate';
 
 export interface WattsStrogatzOptions {
   /** Node count, n > k. */
@@ -37,6 +37,7 @@ export function wattsStrogatzEdges(options: WattsStrogatzOptions): EdgeList {
   }
   const p = checkProbability(WHERE, 'p', options.p);
   const rng = checkRng(WHERE, options.rng);
+  checkEdgeCount(WHERE, 'ws', n, { k, p });
   const half = k / 2;
 
   // Every edge is owned by one "slot" (v, i): the clockwise lattice edge (v, v+i) whose far end

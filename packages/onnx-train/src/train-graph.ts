@@ -16,6 +16,9 @@
 //          `head_dropout:mask` [B, head channels] with head dropout, `<agg layer>:keep`
 //          [in-degree] per node with in-degree > 1 when drop-edge is on.
 // Outputs: loss [], logits [B, classes]; `p:next`, `p:momentum_next`, `m:next`.
+// onnx-proto's declarations use protobufjs's global `Long` (from @types/long, a dependency of
+// this package): the reference makes the emitted .d.ts compile for consumers without it.
+/// <reference types="long" preserve="true" />
 
 import {
   type AttributeValue,

@@ -2,6 +2,9 @@
 // batch, TF 'same' padding as explicit pads, BN epsilon explicit, aggregation weights folded
 // to sigmoid(logits), optional BN folding, optional zero-padding of internal channels to a
 // block (pad-channels.ts) and 'conv-add' aggregation). Node names are the spec's stable names.
+// onnx-proto's declarations use protobufjs's global `Long` (from @types/long, a dependency of
+// this package): the reference makes the emitted .d.ts compile for consumers without it.
+/// <reference types="long" preserve="true" />
 import { createHash } from 'node:crypto';
 import {
   convUnitLayerNames,

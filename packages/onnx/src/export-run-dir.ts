@@ -1,14 +1,14 @@
 // A training run directory (run/spec.json + run/model/{model.json,weights.bin}) → an .onnx file.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { NetworkSpec } from '@randwire/spec';
+import { type NetworkSpec, parseSpec } from '@randwire/spec';
 import { onnx } from 'onnx-proto';
 import { writeOnnxFileAtomic } from './atomic-write';
 import { ExportError } from './errors';
 import { buildOnnxModel, type ExportOptions, type ExportSummary } from './export-onnx';
 import { readTfjsWeights } from './weights';
 
-/** Reads `runDir/spec.json` (the spec JSON text is embedded as is). */
+/** Reads and validates `runDir/spec.json` (the spec JSON text is embedded as is). */
 export function readRunSpec(runDir: string): { spec: NetworkSpec; json: string } {
   const file = path.join(runDir, 'spec.json');
   let json: string;
@@ -19,14 +19,8 @@ export function readRunSpec(runDir: string): { spec: NetworkSpec; json: string }
       cause: e,
     });
   }
-  try {
-    return { spec: JSON.parse(json) as NetworkSpec, json: json.trim() };
-  } catch (e) {
-    throw new ExportError(
-      `@randwire/onnx/export-run-dir: '${file}' is not valid JSON: ${(e as Error).message}`,
-      { cause: e },
-    );
-  }
+  // Validated, not trusted (an invalid spec throws @randwire/spec's SpecError naming the file).
+  return { spec: parseSpec(json, file), json: json.trim() };
 }
 
 export interface ExportRunDirResult extends ExportSummary {

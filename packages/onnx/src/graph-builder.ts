@@ -1,5 +1,8 @@
 // A small builder of ONNX graph protos (onnx-proto's generated types): nodes with typed
 // attributes, float32 initializers as little-endian raw data, and unique-name checks.
+// onnx-proto's declarations use protobufjs's global `Long` (from @types/long, a dependency of
+// this package): the reference makes the emitted .d.ts compile for consumers without it.
+/// <reference types="long" preserve="true" />
 import { onnx } from 'onnx-proto';
 import { ExportError } from './errors';
 

@@ -1,7 +1,7 @@
 // ONNX metadata_props written by the exporter, and reading them back: the spec's provenance,
 // the input normalization, the spec format/version and the full spec JSON.
 import * as fs from 'node:fs';
-import type { NetworkSpec } from '@randwire/spec';
+import { type NetworkSpec, parseSpec } from '@randwire/spec';
 import { onnx } from 'onnx-proto';
 import { VerifyError } from './errors';
 
@@ -105,15 +105,32 @@ function dims(v: onnx.IValueInfoProto): Array<number | string> {
   );
 }
 
+/** A metadata value that must be a JSON array of numbers (absent: []). */
+function numbers(where: string, what: string, key: string, text: string | undefined): number[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(text ?? '[]');
+  } catch {
+    v = undefined;
+  }
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) {
+    throw new VerifyError(
+      `${where}: ONNX model ${what}: metadata '${key}' must be a JSON array of numbers, got ${JSON.stringify(text?.slice(0, 40))}`,
+    );
+  }
+  return v;
+}
+
 /** Decodes an ONNX model (bytes or path) and reads the randwire metadata it carries. */
 export function readOnnxMetadata(modelBytesOrPath: Uint8Array | string): OnnxModelInfo {
   const where = '@randwire/onnx/metadata';
+  const what = typeof modelBytesOrPath === 'string' ? `'${modelBytesOrPath}'` : 'model bytes';
   let model: onnx.ModelProto;
   try {
     const bytes = typeof modelBytesOrPath === 'string' ? fs.readFileSync(modelBytesOrPath) : modelBytesOrPath;
+    if (bytes.length === 0) throw new Error('empty file (0 bytes): expected an ONNX model');
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
-    const what = typeof modelBytesOrPath === 'string' ? `'${modelBytesOrPath}'` : 'model bytes';
     throw new VerifyError(`${where}: cannot read ONNX model ${what}: ${(e as Error).message}`, { cause: e });
   }
   const metadata: Record<string, string> = {};
@@ -132,10 +149,10 @@ export function readOnnxMetadata(modelBytesOrPath: Uint8Array | string): OnnxMod
     opset: Number(opset ?? 0),
     producer: `${model.producerName} ${model.producerVersion}`,
     metadata,
-    spec: JSON.parse(specJson) as NetworkSpec,
+    spec: parseSpec(specJson, `the '${METADATA_KEYS.spec}' metadata of ONNX model ${what}`),
     normalization: {
-      mean: JSON.parse(metadata[METADATA_KEYS.inputMean] ?? '[]') as number[],
-      std: JSON.parse(metadata[METADATA_KEYS.inputStd] ?? '[]') as number[],
+      mean: numbers(where, what, METADATA_KEYS.inputMean, metadata[METADATA_KEYS.inputMean]),
+      std: numbers(where, what, METADATA_KEYS.inputStd, metadata[METADATA_KEYS.inputStd]),
     },
     input: { name: input?.name ?? '', dims: input ? dims(input) : [] },
     outputs: (graph?.output ?? []).map((o) => ({

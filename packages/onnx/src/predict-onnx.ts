@@ -30,7 +30,7 @@ export interface OnnxPrediction {
 }
 
 function softmaxRow(row: Float32Array): number[] {
-  const max = Math.max(...row);
+  const max = row.reduce((a, b) => Math.max(a, b), -Infinity); // not Math.max(...row): 1M classes overflow the stack
   const e = Array.from(row, (v) => Math.exp(v - max));
   const s = e.reduce((a, b) => a + b, 0);
   return e.map((v) => v / s);

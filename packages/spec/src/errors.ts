@@ -22,7 +22,7 @@ export class SpecValidationError extends SpecError {
   readonly problems: SpecProblem[];
   readonly source: string | undefined;
 
-  constructor(problems: SpecProblem[], source?: string, options?: ErrorOptions) {
+  constructor(problems: SpecProblem[], source?: string, options?: { cause?: unknown }) {
     const where = source ? ` in ${source}` : '';
     const shown = problems.slice(0, 20).map((p) => `  ${formatProblem(p)}`);
     if (problems.length > shown.length) shown.push(`  ... and ${problems.length - shown.length} more`);
@@ -56,7 +56,8 @@ function shortJson(v: unknown): string {
   try {
     text = JSON.stringify(v) ?? String(v);
   } catch {
-    text = String(v);
+    // Too deep or too large to stringify: String() would recurse as deep (and overflow too).
+    text = Array.isArray(v) ? '[...]' : typeof v === 'object' && v !== null ? '{...}' : String(v);
   }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -272,6 +272,20 @@ describe('generateSpec', () => {
     expect(ratio).toBeLessThan(2.2);
   });
 
+  it('bounds nodes and edges from the options alone, before drawing any graph', () => {
+    // Used to build graphs for 30 s before the schema refused "more than 4096 items".
+    expect(() => generateSpec({ preset: 'mnist-small', seed: 0, nodes: 1_000_000 })).toThrow(
+      /invalid nodes \(1000000\): must be an integer >= 1 and <= 4096/,
+    );
+    const dense = { seed: 0, input: { height: 8, width: 8, channels: 1 }, model: 'er' as const, p: 0.5 };
+    expect(() => generateSpec({ ...dense, stages: [{ nodes: 4096, channels: 8 }] })).toThrow(
+      /too many edges: the stages' graphs give 4193280 edges \(expected\), beyond the bound of 2097152 \(largest: stage s1, er \{"p":0\.5\}, N=4096\)/,
+    );
+    expect(() => generateSpec({ ...dense, stages: Array(65).fill({ nodes: 4, channels: 8 }) })).toThrow(
+      /too many stages \(65\): must be at most 64/,
+    );
+  });
+
   it('rejects invalid options with SpecBuildError naming the option and what is allowed', () => {
     expect(() => generateSpec({ preset: 'huge' as never, seed: 0 })).toThrow(
       /unknown preset 'huge': must be one of small, /,
@@ -282,6 +296,19 @@ describe('generateSpec', () => {
     expect(() => generateSpec({ preset: 'small', seed: 0, channels: 0 })).toThrow(
       /invalid channels \(0\): must be an integer >= 1/,
     );
+    expect(() => generateSpec({ preset: 'small', seed: 0, channels: 70000 })).toThrow(
+      /invalid channels \(70000\): must be an integer >= 1 and <= 65536/,
+    );
+    expect(() => generateSpec({ preset: 'regular-109', seed: 0, channels: 16384 })).toThrow(
+      /invalid stages\[3\]\.channels \(131072\): must be an integer >= 1 and <= 65536/,
+    );
+    expect(() =>
+      generateSpec({
+        seed: 0,
+        input: { height: 20000, width: 8, channels: 3 },
+        stages: [{ nodes: 4, channels: 8 }],
+      }),
+    ).toThrow(/invalid input\.height \(20000\): must be an integer >= 1 and <= 16384/);
     expect(() =>
       generateSpec({ nodes: 8, seed: 0, input: { height: 8, width: 8, channels: 3 }, stages: [] }),
     ).toThrow(/nodes and channels set N and C of a preset/);

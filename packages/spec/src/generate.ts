@@ -9,6 +9,7 @@
 import { dagFromEdgeList, type RandomDag } from '@randwire/dag';
 import {
   createRng,
+  expectedEdges,
   type GraphModelName,
   type GraphParams,
   generateEdges,
@@ -16,6 +17,7 @@ import {
 } from '@randwire/graphs';
 import { SpecBuildError } from './errors';
 import { type Normalization, PRESET_NAMES, type PresetName, presetTemplate } from './presets';
+import { SCHEMA_LIMITS } from './schema';
 import { stageSeed } from './stage-seed';
 import type {
   ConvUnitSpec,
@@ -127,11 +129,15 @@ function fail(message: string, cause?: unknown): never {
   throw new SpecBuildError(`${WHERE}: ${message}`, cause === undefined ? undefined : { cause });
 }
 
-function positiveInt(what: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
-    fail(`invalid ${what} (${JSON.stringify(v)}): must be an integer >= 1`);
+function positiveInt(what: string, v: unknown, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max)
+    fail(
+      `invalid ${what} (${JSON.stringify(v)}): must be an integer >= 1${max < Number.MAX_SAFE_INTEGER ? ` and <= ${max}` : ''}`,
+    );
   return v;
 }
+
+const L = SCHEMA_LIMITS;
 
 function resolveNormalization(
   n: Normalization | undefined,
@@ -175,16 +181,21 @@ function graphParamsFor(
   return out;
 }
 
-function buildStage(
-  stage: StageOptions,
-  index: number,
-  inChannels: number,
-  seed: number,
-  options: GenerateSpecOptions,
-): RandomStageSpec {
+/** A stage's options resolved and checked, before its graph is drawn. */
+interface ResolvedStage {
+  name: string;
+  n: number;
+  channels: number;
+  model: RandomGraphModel;
+  params: Record<string, number>;
+  transform: NodeTransform;
+  downsample: boolean;
+}
+
+function resolveStage(stage: StageOptions, index: number, options: GenerateSpecOptions): ResolvedStage {
   const name = stage.name ?? `s${index + 1}`;
-  const n = positiveInt(`stages[${index}].nodes`, stage.nodes);
-  const channels = positiveInt(`stages[${index}].channels`, stage.channels);
+  const n = positiveInt(`stages[${index}].nodes`, stage.nodes, L.maxNodes);
+  const channels = positiveInt(`stages[${index}].channels`, stage.channels, L.maxChannels);
   const model = stage.model ?? options.model ?? GENERATE_DEFAULTS.model;
   if (!MODELS.includes(model))
     fail(`unknown graph model '${model}' for stage ${name}: must be one of ${MODELS.join(', ')}`);
@@ -193,12 +204,27 @@ function buildStage(
     fail(`unknown transform '${transform}' for stage ${name}: must be one of ${NODE_TRANSFORMS.join(', ')}`);
   }
   const downsample = stage.downsample ?? GENERATE_DEFAULTS.downsample;
-  const params = graphParamsFor(model, stage, options);
-  const graphSeed = stageSeed(seed, index);
+  return { name, n, channels, model, params: graphParamsFor(model, stage, options), transform, downsample };
+}
+
+/** Refuses, before any graph is drawn, stages whose graphs hold more than maxEdges edges. */
+function checkEdges(stages: readonly ResolvedStage[]): void {
+  const per = stages.map((s) => expectedEdges(s.model, s.n, s.params));
+  const total = per.reduce((a, b) => a + b, 0);
+  if (total > L.maxEdges) {
+    const big = stages[per.indexOf(Math.max(...per))]!;
+    fail(
+      `too many edges: the stages' graphs give ${Math.round(total)} edges${stages.some((s) => s.model === 'er') ? ' (expected)' : ''}, beyond the bound of ${L.maxEdges} (largest: stage ${big.name}, ${big.model} ${JSON.stringify(big.params)}, N=${big.n})`,
+    );
+  }
+}
+
+function buildStage(stage: ResolvedStage, inChannels: number, seed: number): RandomStageSpec {
+  const { name, n, model, params } = stage;
   let dag: RandomDag;
   try {
     // The typed-array path of both packages: the same graph as generateGraph + toDag, faster.
-    dag = dagFromEdgeList(generateEdges(model, n, params, createRng(graphSeed)));
+    dag = dagFromEdgeList(generateEdges(model, n, params, createRng(seed)));
   } catch (e) {
     fail(`stage ${name} (${model} ${JSON.stringify(params)}, N=${n}): ${(e as Error).message}`, e);
   }
@@ -206,17 +232,17 @@ function buildStage(
   for (let id = 0; id < dag.n; id++) {
     const preds = [...(dag.predecessors[id] ?? [])].sort((a, b) => a - b);
     const fromInput = preds.length === 0;
-    nodes.push({ id, inputs: fromInput ? ['input'] : preds, stride: fromInput && downsample ? 2 : 1 });
+    nodes.push({ id, inputs: fromInput ? ['input'] : preds, stride: fromInput && stage.downsample ? 2 : 1 });
   }
   const outputs: number[] = [];
   for (let id = 0; id < dag.n; id++) if ((dag.successors[id] ?? []).length === 0) outputs.push(id);
   return {
     name,
     inChannels,
-    channels,
-    downsample,
-    transform,
-    graph: { model, params, seed: graphSeed },
+    channels: stage.channels,
+    downsample: stage.downsample,
+    transform: stage.transform,
+    graph: { model, params, seed },
     nodes,
     outputs,
   };
@@ -243,21 +269,32 @@ export function generateSpec(options: GenerateSpecOptions): NetworkSpec {
     options.preset === undefined
       ? undefined
       : presetTemplate(options.preset, {
-          nodes: options.nodes === undefined ? undefined : positiveInt('nodes', options.nodes),
-          channels: options.channels === undefined ? undefined : positiveInt('channels', options.channels),
+          nodes: options.nodes === undefined ? undefined : positiveInt('nodes', options.nodes, L.maxNodes),
+          channels:
+            options.channels === undefined
+              ? undefined
+              : positiveInt('channels', options.channels, L.maxChannels),
         });
   const inputSize = options.input ?? template?.input;
   if (!inputSize) fail('missing input { height, width, channels } (or choose a preset)');
   const stagesOpt = options.stages ?? template?.stages;
   if (!stagesOpt || stagesOpt.length === 0)
     fail('missing stages: give at least one stage (or choose a preset)');
+  if (stagesOpt.length > L.maxStages)
+    fail(`too many stages (${stagesOpt.length}): must be at most ${L.maxStages}`);
   const stemOpt = options.stem ?? template?.stem ?? [];
-  const classes = positiveInt('classes', options.classes ?? template?.classes ?? GENERATE_DEFAULTS.classes);
+  if (stemOpt.length > L.maxStemUnits)
+    fail(`too many stem units (${stemOpt.length}): must be at most ${L.maxStemUnits}`);
+  const classes = positiveInt(
+    'classes',
+    options.classes ?? template?.classes ?? GENERATE_DEFAULTS.classes,
+    L.maxClasses,
+  );
 
   const input: InputSpec = {
-    height: positiveInt('input.height', inputSize.height),
-    width: positiveInt('input.width', inputSize.width),
-    channels: positiveInt('input.channels', inputSize.channels),
+    height: positiveInt('input.height', inputSize.height, L.maxSide),
+    width: positiveInt('input.width', inputSize.width, L.maxSide),
+    channels: positiveInt('input.channels', inputSize.channels, L.maxChannels),
     ...resolveNormalization(options.normalization ?? template?.normalization, inputSize.channels),
   };
 
@@ -271,13 +308,15 @@ export function generateSpec(options: GenerateSpecOptions): NetworkSpec {
       kernel: u.kernel ?? GENERATE_DEFAULTS.stemKernel,
       stride: u.stride ?? GENERATE_DEFAULTS.stemStride,
       inChannels: channels,
-      channels: positiveInt(`stem[${i}].channels`, u.channels),
+      channels: positiveInt(`stem[${i}].channels`, u.channels, L.maxChannels),
     };
     channels = unit.channels;
     return unit;
   });
-  const stages = stagesOpt.map((s, i) => {
-    const stage = buildStage(s, i, channels, baseSeed, options);
+  const resolved = stagesOpt.map((s, i) => resolveStage(s, i, options));
+  checkEdges(resolved);
+  const stages = resolved.map((s, i) => {
+    const stage = buildStage(s, channels, stageSeed(baseSeed, i));
     channels = stage.channels;
     return stage;
   });
@@ -299,6 +338,7 @@ export function generateSpec(options: GenerateSpecOptions): NetworkSpec {
       channels: positiveInt(
         'headChannels',
         options.headChannels ?? template?.headChannels ?? GENERATE_DEFAULTS.headChannels,
+        L.maxChannels,
       ),
       classes,
       dropout: options.dropout ?? GENERATE_DEFAULTS.dropout,

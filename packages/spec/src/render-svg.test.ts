@@ -41,4 +41,22 @@ describe('renderSpecSvg', () => {
     // s2 node 0 has degree 1 + 2 = 3, node 3 has 1 + 1 = 2.
     expect(s2.find((c) => c.id === 0)!.r).toBeGreaterThan(s2.find((c) => c.id === 3)!.r);
   });
+
+  it('draws 40 stages of 4096 nodes (the degree scan overflowed the stack as spread arguments)', () => {
+    const stage = tiny.stages[0]!;
+    const wide: NetworkSpec = {
+      ...tiny,
+      stages: Array.from({ length: 40 }, (_, i) => ({
+        ...stage,
+        name: `w${i}`,
+        nodes: Array.from({ length: 4096 }, (_, id) => ({
+          id,
+          inputs: ['input' as const],
+          stride: 2 as const,
+        })),
+        outputs: Array.from({ length: 4096 }, (_, id) => id),
+      })),
+    };
+    expect(renderSpecSvg(wide, { labels: false }).split('<circle').length - 1).toBe(40 * 4096);
+  });
 });

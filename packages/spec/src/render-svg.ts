@@ -76,10 +76,12 @@ export function renderSpecSvg(spec: NetworkSpec, options: RenderSvgOptions = {})
   let x0 = margin;
   let height = 0;
   const allStats = spec.stages.map(stageStats);
-  const maxDegree = Math.max(
-    1,
-    ...allStats.flatMap((s) => s.inDegree.map((d, i) => d + (s.outDegree[i] ?? 0))),
-  );
+  // A loop, not Math.max(...all): 64 stages of 4096 nodes overflow the stack as arguments.
+  let maxDegree = 1;
+  for (const s of allStats)
+    s.inDegree.forEach((d, i) => {
+      maxDegree = Math.max(maxDegree, d + (s.outDegree[i] ?? 0));
+    });
   spec.stages.forEach((stage, si) => {
     const stats = allStats[si]!;
     const { pos, width } = layout(stage, stats, dx);

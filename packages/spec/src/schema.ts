@@ -5,8 +5,11 @@
 // (a test keeps them equal).
 import { NODE_TRANSFORMS, SPEC_FORMAT, SPEC_VERSION } from './types';
 
-/** Largest image side, channel count, class count and node count the schema accepts. The
- * validator also bounds total parameters and activations (`ValidateOptions`). */
+/** Largest image side, channel count, class count and node count the schema accepts; the
+ * last two are checked by the validator (a JSON Schema cannot express them): `maxEdges`, the
+ * entries of every node's `inputs` summed over all stages, and `maxDepth`, the nesting depth of
+ * the document (checked first, so nothing recursive ever sees a deeper one; a spec nests 7
+ * levels). The validator also bounds total parameters and activations (`ValidateOptions`). */
 export const SCHEMA_LIMITS = Object.freeze({
   maxSide: 16384,
   maxChannels: 65536,
@@ -14,6 +17,8 @@ export const SCHEMA_LIMITS = Object.freeze({
   maxNodes: 4096,
   maxStemUnits: 64,
   maxStages: 64,
+  maxEdges: 2 ** 21,
+  maxDepth: 64,
 });
 
 const name = { type: 'string', pattern: '^[a-z][a-z0-9]*$', maxLength: 32 };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SpecParseError, type SpecProblem, SpecValidationError } from './errors';
+import { formatProblem, SpecParseError, type SpecProblem, SpecValidationError } from './errors';
+import { SCHEMA_LIMITS } from './schema';
 import type { NetworkSpec } from './types';
 import { parseSpec, validateSpec } from './validate';
 
@@ -308,6 +309,47 @@ describe('validateSpec', () => {
     const r = validateSpec(wide, { maxParams: 1e5 });
     expect(r.ok).toBe(false);
     expect(!r.ok && r.problems[0]?.message).toMatch(/absurd size: \d+ parameters exceed the bound of 100000/);
+  });
+
+  it('refuses a document nested deeper than maxDepth before judging anything (no recursion)', () => {
+    // 100,000 levels: formatting the value used to overflow the stack (issue 14).
+    const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    const problems = problemsOf(deep);
+    expect(problems).toEqual([
+      {
+        pointer: `/${Array(SCHEMA_LIMITS.maxDepth).fill(0).join('/')}`,
+        message: expect.stringMatching(/nested deeper than 64 levels/),
+      },
+    ]);
+    expect(() => formatProblem(problems[0]!)).not.toThrow();
+    let nested: unknown = 1;
+    for (let i = 0; i < 200; i++) nested = { a: nested };
+    const inParams = tinyWith((s) => {
+      s.provenance.params = { x: nested };
+    });
+    expect(problemsOf(inParams)[0]?.pointer).toMatch(/^\/provenance\/params\/x(\/a)+$/);
+    // 64 levels of containers are fine (inside free-form provenance params).
+    let ok: unknown = 1;
+    for (let i = 0; i < SCHEMA_LIMITS.maxDepth - 3; i++) ok = [ok];
+    expect(validateSpec(tinyWith((s) => Object.assign(s.provenance.params, { ok }))).ok).toBe(true);
+  });
+
+  it('bounds the edges summed over all stages', () => {
+    const dense = tinyWith((s) => {
+      const stage = s.stages[0]!;
+      stage.nodes = Array.from({ length: 3000 }, (_, id) => ({
+        id,
+        inputs:
+          id === 0 ? ['input'] : Array.from({ length: Math.min(id, 1000) }, (_, k) => id - 1 - k).reverse(),
+        stride: id === 0 ? 2 : 1,
+      }));
+      stage.outputs = [2999];
+    });
+    expectProblem(
+      dense,
+      '/stages',
+      /too many edges: the stages' inputs hold \d+ entries, beyond the bound of 2097152/,
+    );
   });
 
   it('reports every problem at once', () => {

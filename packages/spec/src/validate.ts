@@ -6,7 +6,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { costOf } from './cost';
 import { SpecParseError, type SpecProblem, SpecValidationError } from './errors';
-import { SPEC_SCHEMA } from './schema';
+import { SCHEMA_LIMITS, SPEC_SCHEMA } from './schema';
 import { type NetworkSpec, SPEC_FORMAT, SPEC_VERSION } from './types';
 import { LIBRARY_NAME, LIBRARY_VERSION } from './version';
 
@@ -340,6 +340,31 @@ function checkSemantics(doc: Obj, out: SpecProblem[]): void {
   }
 }
 
+/** The pointer of the first value nested deeper than `max` levels (the document itself is
+ * level 0), or null. Iterative: safe on any depth JSON.parse accepts. */
+function tooDeep(json: unknown, max: number): string | null {
+  const stack: Array<[unknown, string, number]> = [[json, '', 0]];
+  while (stack.length > 0) {
+    const [v, pointer, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= max) return pointer;
+    const entries: Array<[string, unknown]> = Array.isArray(v)
+      ? v.map((child, k) => [String(k), child])
+      : Object.entries(v).map(([k, child]) => [escapePointer(k), child]);
+    for (const [k, child] of entries) stack.push([child, `${pointer}/${k}`, depth + 1]);
+  }
+  return null;
+}
+
+/** Entries of every node's inputs over all stages (edges, including those from "input"). */
+function edgeCount(doc: Obj): number {
+  let edges = 0;
+  for (const stage of arr(doc['stages'])) {
+    for (const node of arr(get(stage, 'nodes'))) edges += arr(get(node, 'inputs')).length;
+  }
+  return edges;
+}
+
 function checkSizes(spec: NetworkSpec, options: ValidateOptions, out: SpecProblem[]): void {
   const maxParams = options.maxParams ?? VALIDATE_DEFAULTS.maxParams;
   const maxBytes = options.maxActivationBytes ?? VALIDATE_DEFAULTS.maxActivationBytes;
@@ -363,6 +388,11 @@ function checkSizes(spec: NetworkSpec, options: ValidateOptions, out: SpecProble
 
 /** Checks a parsed JSON document against the schema and every semantic rule. */
 export function validateSpec(json: unknown, options: ValidateOptions = {}): ValidateResult {
+  const deep = tooDeep(json, SCHEMA_LIMITS.maxDepth);
+  if (deep !== null) {
+    const message = `nested deeper than ${SCHEMA_LIMITS.maxDepth} levels (a spec nests 7): not a spec`;
+    return { ok: false, problems: [{ pointer: deep, message }] };
+  }
   if (!isObj(json)) {
     return { ok: false, problems: [{ pointer: '', message: 'a spec must be a JSON object', value: json }] };
   }
@@ -390,6 +420,13 @@ export function validateSpec(json: unknown, options: ValidateOptions = {}): Vali
   }
   const validate = schemaValidator();
   const problems = validate(json) ? [] : fromAjv(validate.errors ?? []);
+  const edges = edgeCount(json);
+  if (edges > SCHEMA_LIMITS.maxEdges) {
+    problems.push({
+      pointer: '/stages',
+      message: `too many edges: the stages' inputs hold ${edges} entries, beyond the bound of ${SCHEMA_LIMITS.maxEdges}`,
+    });
+  }
   checkSemantics(json, problems);
   if (problems.length === 0) checkSizes(json as unknown as NetworkSpec, options, problems);
   return problems.length === 0 ? { ok: true, spec: json as unknown as NetworkSpec } : { ok: false, problems };

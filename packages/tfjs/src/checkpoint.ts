@@ -87,7 +87,7 @@ export function datasetFingerprint(
 }
 
 /** Encodes a checkpoint into the file's bytes. */
-export function encodeCheckpoint(state: CheckpointState): Buffer {
+export function encodeCheckpoint(state: CheckpointState): Uint8Array {
   const tensors: TensorEntry[] = [];
   let offset = 0;
   const all: Array<[NamedArray, 'weight' | 'momentum']> = [

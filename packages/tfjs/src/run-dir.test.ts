@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SpecValidationError } from '@randwire/spec';
 import { RunDirError } from './errors';
 import { prepareRunDir, RUN_FILES, readMetrics, readRunSpec, writeFileAtomic, writeMetrics } from './run-dir';
 
@@ -42,6 +43,10 @@ describe('run directory', () => {
   it('reports a missing or invalid spec naming the file', () => {
     expect(() => readRunSpec(dir)).toThrow(/spec\.json: cannot read the spec/);
     writeFileSync(join(dir, RUN_FILES.spec), '{"format":"other"}');
-    expect(() => readRunSpec(dir)).toThrow(/not a randwire spec/);
+    expect(() => readRunSpec(dir)).toThrow(SpecValidationError);
+    expect(() => readRunSpec(dir)).toThrow(/invalid spec in .*spec\.json.*\n.*\/format: unknown format/);
+    // Validated, not trusted: a 100,000-deep document is one problem, not a stack overflow.
+    writeFileSync(join(dir, RUN_FILES.spec), `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    expect(() => readRunSpec(dir)).toThrow(/nested deeper than 64 levels/);
   });
 });

@@ -9,7 +9,7 @@
 // is saved with model-io's saveModelToDir (per-file atomic, weights first).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type NetworkSpec, writeFileAtomic } from '@randwire/spec';
+import { type NetworkSpec, parseSpec, writeFileAtomic } from '@randwire/spec';
 import { RunDirError } from './errors';
 
 export const RUN_FILES = Object.freeze({
@@ -64,10 +64,9 @@ export function prepareRunDir(dir: string, options: Partial<PrepareRunDirOptions
   mkdirSync(join(dir, RUN_FILES.checkpoints), { recursive: true });
 }
 
-function readJson(path: string, what: string): unknown {
-  let text: string;
+function readText(path: string, what: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     throw new RunDirError(
       `@randwire/tfjs/run-dir: ${path}: cannot read the ${what} (${(e as Error).message})`,
@@ -76,6 +75,10 @@ function readJson(path: string, what: string): unknown {
       },
     );
   }
+}
+
+function readJson(path: string, what: string): unknown {
+  const text = readText(path, what);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -92,14 +95,10 @@ export function writeRunSpec(dir: string, spec: NetworkSpec): void {
   writeFileAtomic(join(dir, RUN_FILES.spec), `${JSON.stringify(spec, null, 2)}\n`);
 }
 
+/** The run's spec, validated (an invalid one throws @randwire/spec's SpecError naming the file). */
 export function readRunSpec(dir: string): NetworkSpec {
-  const spec = readJson(join(dir, RUN_FILES.spec), 'spec') as NetworkSpec;
-  if (spec === null || typeof spec !== 'object' || spec.format !== 'randwire-spec') {
-    throw new RunDirError(
-      `@randwire/tfjs/run-dir: ${join(dir, RUN_FILES.spec)}: not a randwire spec (format must be 'randwire-spec')`,
-    );
-  }
-  return spec;
+  const path = join(dir, RUN_FILES.spec);
+  return parseSpec(readText(path, 'spec'), path);
 }
 
 export function writeJsonFile(path: string, value: unknown): void {

@@ -5,6 +5,7 @@ import {
   generateSpec,
   NODE_TRANSFORMS,
   PRESET_NAMES,
+  SCHEMA_LIMITS,
   type StageOptions,
   type StemUnitOptions,
   serializeSpec,
@@ -40,9 +41,12 @@ export function parseStages(text: string): StageOptions[] {
       else if ((MODELS as readonly string[]).includes(r)) stage.model = r as StageOptions['model'];
       else stage.nodes = Number.NaN;
     }
-    if (!(stage.nodes >= 1 && stage.channels >= 1)) {
+    const { maxNodes, maxChannels } = SCHEMA_LIMITS;
+    if (
+      !(stage.nodes >= 1 && stage.nodes <= maxNodes && stage.channels >= 1 && stage.channels <= maxChannels)
+    ) {
       throw new UserError(
-        `randwire generate: invalid --stages entry '${item}': must be N:C[:down|same][:ws|ba|er] with integers N, C >= 1 (e.g. 32:78,32:156:down:ba)`,
+        `randwire generate: invalid --stages entry '${item}': must be N:C[:down|same][:ws|ba|er] with integers 1 <= N <= ${maxNodes}, 1 <= C <= ${maxChannels} (e.g. 32:78,32:156:down:ba)`,
       );
     }
     return stage;
@@ -58,9 +62,9 @@ export function parseStem(text: string): StemUnitOptions[] {
     const [c, s] = item.trim().split('/');
     const channels = int(c);
     const stride = s === undefined ? 2 : int(s);
-    if (!(channels >= 1) || (stride !== 1 && stride !== 2)) {
+    if (!(channels >= 1 && channels <= SCHEMA_LIMITS.maxChannels) || (stride !== 1 && stride !== 2)) {
       throw new UserError(
-        `randwire generate: invalid --stem entry '${item}': must be C or C/S with an integer C >= 1 and S 1 or 2`,
+        `randwire generate: invalid --stem entry '${item}': must be C or C/S with an integer 1 <= C <= ${SCHEMA_LIMITS.maxChannels} and S 1 or 2`,
       );
     }
     return { channels, stride: stride as 1 | 2, preRelu: i > 0 };
@@ -69,11 +73,22 @@ export function parseStem(text: string): StemUnitOptions[] {
 
 export function parseInput(text: string): { height: number; width: number; channels: number } {
   const m = /^(\d+)x(\d+)x(\d+)$/.exec(text.trim());
-  if (!m)
+  const [height, width, channels] = [Number(m?.[1]), Number(m?.[2]), Number(m?.[3])];
+  const { maxSide, maxChannels } = SCHEMA_LIMITS;
+  if (
+    !(
+      height >= 1 &&
+      height <= maxSide &&
+      width >= 1 &&
+      width <= maxSide &&
+      channels >= 1 &&
+      channels <= maxChannels
+    )
+  )
     throw new UserError(
-      `randwire generate: invalid --input '${text}': must be HxWxC, e.g. 28x28x1 or 32x32x3`,
+      `randwire generate: invalid --input '${text}': must be HxWxC with 1 <= H, W <= ${maxSide} and 1 <= C <= ${maxChannels}, e.g. 28x28x1 or 32x32x3`,
     );
-  return { height: Number(m[1]), width: Number(m[2]), channels: Number(m[3]) };
+  return { height, width, channels };
 }
 
 export const generateCommand: Command = {
@@ -158,19 +173,19 @@ export const generateCommand: Command = {
     if (m !== undefined) options.m = m;
     const transform = choiceOption('generate', 'transform', values['transform'], NODE_TRANSFORMS);
     if (transform !== undefined) options.transform = transform;
-    const nodes = num('nodes', { integer: true, min: 1 });
-    const channels = num('channels', { integer: true, min: 1 });
+    const nodes = num('nodes', { integer: true, min: 1, max: SCHEMA_LIMITS.maxNodes });
+    const channels = num('channels', { integer: true, min: 1, max: SCHEMA_LIMITS.maxChannels });
     if (nodes !== undefined) options.nodes = nodes;
     if (channels !== undefined) options.channels = channels;
     const input = str('input');
     if (input !== undefined) options.input = parseInput(input);
-    const classes = num('classes', { integer: true, min: 1 });
+    const classes = num('classes', { integer: true, min: 1, max: SCHEMA_LIMITS.maxClasses });
     if (classes !== undefined) options.classes = classes;
     const stem = str('stem');
     if (stem !== undefined) options.stem = parseStem(stem);
     const stages = str('stages');
     if (stages !== undefined) options.stages = parseStages(stages);
-    const head = num('head-channels', { integer: true, min: 1 });
+    const head = num('head-channels', { integer: true, min: 1, max: SCHEMA_LIMITS.maxChannels });
     if (head !== undefined) options.headChannels = head;
     const dropout = num('dropout', { min: 0, max: 0.99 });
     if (dropout !== undefined) options.dropout = dropout;

@@ -20,6 +20,7 @@ import {
   randomSeed,
 } from '@randwire/graphs';
 import { type Command, choiceOption, numberOption, UserError } from '../cli';
+import { CLI_LIMITS, checkGraphSize } from '../limits';
 import { writeFileAtomic } from './spec-io';
 
 const NAME = 'graph';
@@ -37,6 +38,9 @@ export const graphCommand: Command = {
     `  ws  Watts-Strogatz, needs --k (even, 2 <= K < N) and --p in [0, 1]  [--k ${PAPER_PARAMS.ws.k} --p ${PAPER_PARAMS.ws.p}]`,
     `  ba  Barabasi-Albert, needs --m (1 <= M < N)                        [--m ${PAPER_PARAMS.ba.m}]`,
     `  er  Erdos-Renyi, needs --p in [0, 1]                              [--p ${PAPER_PARAMS.er.p}]`,
+    '',
+    `Size: at most ${CLI_LIMITS.graphEdges.toLocaleString('en-US')} edges, estimated from the options before any work (the`,
+    "model's edges, ER: expected, plus up to 2 per node for the input and output nodes).",
     '',
     'The same model, parameters and seed always print the same bytes. Without --seed a random',
     'seed is drawn and reported on stderr (and in --json output) so the graph can be reproduced.',
@@ -81,6 +85,7 @@ export const graphCommand: Command = {
     if (p !== undefined) params.p = p;
     if (m !== undefined) params.m = m;
     checkModelOptions(model, params);
+    checkGraphSize(NAME, model, nodes, params);
     const given = numberOption(NAME, 'seed', values['seed'], {
       integer: true,
       min: 0,

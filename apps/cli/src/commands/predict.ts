@@ -14,6 +14,7 @@ import { BACKEND_OPTION, backendOption, startBackend } from '../backend';
 import { type Command, numberOption, UserError } from '../cli';
 import { classNamesFor, DEFAULT_DATA_CHOICE, readRunDataChoice } from '../data';
 import { loadOnnx, loadTensorflow, loadTfjs } from '../lazy-packages';
+import { CLI_LIMITS } from '../limits';
 
 const NAME = 'predict';
 
@@ -37,6 +38,11 @@ function parseRange(text: string, arg: string, count: number | null): number[] {
   }
   if (count != null && b >= count) {
     throw new UserError(`randwire ${NAME}: index range ${a}-${b} in '${arg}' is outside 0..${count - 1}`);
+  }
+  if (b - a + 1 > CLI_LIMITS.predictImages) {
+    throw new UserError(
+      `randwire ${NAME}: index range ${a}-${b} in '${arg}' holds ${b - a + 1} images, above the limit of ${CLI_LIMITS.predictImages} per range (randwire eval scores whole data sets)`,
+    );
   }
   return Array.from({ length: b - a + 1 }, (_, i) => a + i);
 }

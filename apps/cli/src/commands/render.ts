@@ -3,6 +3,7 @@
 import { renderSpecSvg } from '@randwire/spec';
 import { type Command, choiceOption, UserError } from '../cli';
 import { loadResvg } from '../lazy-packages';
+import { CLI_LIMITS } from '../limits';
 import { loadSpecArg, writeFileAtomic } from './spec-io';
 
 const FORMATS = ['svg', 'png'] as const;
@@ -49,6 +50,14 @@ export const renderCommand: Command = {
     const svg = renderSpecSvg(spec, { labels: !values['no-labels'] });
     let data: string | Uint8Array = svg;
     if (format === 'png') {
+      // The root element's size (renderSpecSvg writes width and height first), after --scale.
+      const [, w = 0, h = 0] = /width="([\d.]+)" height="([\d.]+)"/.exec(svg)?.map(Number) ?? [];
+      const pixels = Math.ceil(w * scale) * Math.ceil(h * scale);
+      if (pixels > CLI_LIMITS.pngPixels) {
+        throw new UserError(
+          `randwire render: '${positionals[0]}' draws ${Math.ceil(w * scale)}×${Math.ceil(h * scale)} pixels at --scale ${scale}, above the PNG limit of ${CLI_LIMITS.pngPixels} pixels: lower --scale or write .svg`,
+        );
+      }
       const { Resvg } = loadResvg();
       data = new Resvg(svg, {
         fitTo: { mode: 'zoom', value: scale },

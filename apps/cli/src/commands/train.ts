@@ -11,6 +11,7 @@ import { DATA_CHOICES, type DataChoice, DEFAULT_DATA_CHOICE, loadDataSplit } fro
 import { chooseEngine, ENGINE_OPTION, engineOption } from '../engine';
 import { INIT_SCHEMES, RECIPE_NAMES, TRAIN_DEFAULTS } from '../help-constants';
 import { loadTfjs } from '../lazy-packages';
+import { checkTrainingMemory } from '../limits';
 import { loadSpecArg } from './spec-io';
 
 const NAME = 'train';
@@ -139,6 +140,10 @@ Examples:
     'test-limit': { type: 'string', arg: 'N', description: 'evaluate on the first N test examples' },
     resume: { type: 'boolean', description: 'continue the interrupted run in -o DIR' },
     force: { type: 'boolean', description: 'train into a non-empty run directory, replacing its run files' },
+    'force-memory': {
+      type: 'boolean',
+      description: 'train even when the memory estimate exceeds the memory available',
+    },
     json: { type: 'boolean', description: 'machine-readable summary on stdout (no progress)' },
   },
   positionals: [0, 1],
@@ -179,6 +184,7 @@ Examples:
     let spec: NetworkSpec;
     let runDir: string;
     let choice: DataChoice;
+    let batchSize = options.batchSize ?? TRAIN_DEFAULTS.batchSize;
     if (resume) {
       runDir = String(values['output']);
       spec = readRunSpec(runDir);
@@ -192,6 +198,7 @@ Examples:
       }
       const config = readRunConfig<{ dataChoice?: DataChoice; options?: Partial<TrainOptions> }>(runDir);
       epochs = config.options?.epochs ?? epochs;
+      batchSize = config.options?.batchSize ?? batchSize;
       const stored = config.dataChoice ?? DEFAULT_DATA_CHOICE;
       choice = {
         data: values['data'] !== undefined ? String(values['data']) : stored.data,
@@ -208,6 +215,15 @@ Examples:
       };
     }
 
+    checkTrainingMemory(
+      NAME,
+      resume ? join(runDir, RUN_FILES.spec) : specPath === '-' ? 'stdin' : specPath!,
+      spec,
+      batchSize,
+      Math.min(TRAIN_DEFAULTS.evalBatchSize, choice.testLimit ?? Infinity),
+      values['force-memory'] === true,
+      ctx.err,
+    );
     const trainSet = loadDataSplit(NAME, choice, spec, 'train');
     const testSet = choice.testLimit === 0 ? null : loadDataSplit(NAME, choice, spec, 'test');
     const backend = await startBackend(backendPref, ctx);
