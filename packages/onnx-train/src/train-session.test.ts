@@ -97,6 +97,14 @@ async function compareSteps(
 }
 
 const TOL = 2e-4;
+/** One step: the gradients themselves (float32 sums in other orders: <= 3.2e-5 measured, the
+ * depthwise kernel gradients' taps). */
+const TOL_STEP = 1e-4;
+/** Three steps of the per-transform comparison. Two float32 engines that agree to 1e-6 on a
+ * step drift apart faster where a ReLU mask or a max-pool choice flips on a near-tie: with
+ * PyTorch's initialization the 8x8 pooling networks reached 1e-4–4e-4 after 3 steps (6e-6
+ * after one), the others <= 3e-5. Every gradient mutation tried gave >= 0.5. */
+const TOL_DRIFT = 1e-3;
 
 describe('OnnxTrainStep matches tfjs TrainStep', () => {
   // Mutation checks of the pooling gradients (by hand): max-pool's scattered without summing
@@ -105,13 +113,15 @@ describe('OnnxTrainStep matches tfjs TrainStep', () => {
   // @randwire/tfjs's fix) fails. Agreement measured: <= 8e-6 relative.
   for (const transform of TRAIN_GRAPH_TRANSFORMS) {
     for (const size of [9, 8]) {
-      it(`${transform}, ${size}x${size}: losses, weights, BN statistics and momentum after 3 steps`, async () => {
-        const r = await compareSteps(
-          handSpec({ transform, height: size, width: size, name: `${transform}-${size}` }),
-        );
+      it(`${transform}, ${size}x${size}: weights, BN statistics and momentum after 1 and 3 steps`, async () => {
+        const spec = handSpec({ transform, height: size, width: size, name: `${transform}-${size}` });
+        const one = await compareSteps(spec, {}, 1);
+        expect(one.weights.rel).toBeLessThanOrEqual(TOL_STEP);
+        expect(one.momentum.rel).toBeLessThanOrEqual(TOL_STEP);
+        const r = await compareSteps(spec);
         for (const [a, b] of r.losses) expect(Math.abs(a - b)).toBeLessThanOrEqual(TOL * Math.abs(b));
-        expect(r.weights.rel).toBeLessThanOrEqual(TOL);
-        expect(r.momentum.rel).toBeLessThanOrEqual(TOL);
+        expect(r.weights.rel).toBeLessThanOrEqual(TOL_DRIFT);
+        expect(r.momentum.rel).toBeLessThanOrEqual(TOL_DRIFT);
         // Training really moved the weights (a no-op engine would fail the comparisons above
         // only if tfjs also did nothing).
         expect(r.moved).toBeGreaterThan(1e-3);

@@ -25,6 +25,8 @@ export {
   PLAN_VERSION,
   THETA_FIELDS,
   TRAIN_FIELDS,
+  TRAIN_INIT_SCHEMES,
+  TRAIN_RECIPE_NAMES,
 } from './plan';
 export type { PlotFile } from './plots';
 export {

@@ -64,6 +64,10 @@ export type GeneratorAxes = { [K in keyof Theta]?: Alternatives<NonNullable<Thet
 /** Training options of a point: @randwire/tfjs TrainOptions without the seed (the point's
  * seed seeds both the generator and the training). */
 export interface TrainValues {
+  /** @randwire/tfjs's named recipe ('default' | 'paper'); options given beside it win. */
+  recipe?: string;
+  /** Initial weights ('pytorch' | 'he-fan-out'). */
+  init?: string;
   epochs?: number;
   batchSize?: number;
   lr?: number;
@@ -82,6 +86,8 @@ export type TrainAxes = { [K in keyof TrainValues]?: Alternatives<NonNullable<Tr
 
 /** The training options a plan may set, in the order points list them. */
 export const TRAIN_FIELDS = [
+  'recipe',
+  'init',
   'epochs',
   'batchSize',
   'lr',
@@ -95,6 +101,11 @@ export const TRAIN_FIELDS = [
   'evalBatchSize',
   'keepCheckpoints',
 ] as const satisfies ReadonlyArray<keyof TrainValues>;
+
+/** @randwire/tfjs's RECIPE_NAMES and INIT_SCHEMES (copied: this package does not load tfjs;
+ * apps/cli's sweep test keeps them equal). */
+export const TRAIN_RECIPE_NAMES = ['default', 'paper'] as const;
+export const TRAIN_INIT_SCHEMES = ['pytorch', 'he-fan-out'] as const;
 
 export const ENGINES = ['auto', 'tfjs', 'onnxruntime'] as const;
 export type EngineChoice = (typeof ENGINES)[number];
@@ -163,6 +174,8 @@ const trainAxes = {
   type: 'object',
   additionalProperties: false,
   properties: {
+    recipe: alternatives({ type: 'string', enum: [...TRAIN_RECIPE_NAMES] }),
+    init: alternatives({ type: 'string', enum: [...TRAIN_INIT_SCHEMES] }),
     epochs: alternatives(int(1)),
     batchSize: alternatives(int(1)),
     lr: alternatives(num(0)),

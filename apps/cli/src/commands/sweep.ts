@@ -7,9 +7,10 @@ import { availableParallelism, freemem } from 'node:os';
 import { join } from 'node:path';
 import type { SweepPlan } from '@randwire/studies';
 import { BACKEND_OPTION, backendOption } from '../backend';
-import { type Command, type CommandContext, numberOption, UserError } from '../cli';
+import { type Command, type CommandContext, choiceOption, numberOption, UserError } from '../cli';
 import { DATA_CHOICES } from '../data';
 import { ENGINE_OPTION, engineOption } from '../engine';
+import { INIT_SCHEMES, RECIPE_NAMES } from '../help-constants';
 import { loadStudies, loadTfjs } from '../lazy-packages';
 import { lockHolder } from '../studies/lock-file';
 import { buildPoints, type Where } from '../studies/points';
@@ -49,6 +50,11 @@ const GENERATOR_FLAGS: Array<[string, string, Range | null, boolean]> = [
 
 /** Training flags: `randwire train`'s, without --seed (the point's seed seeds the training). */
 const TRAIN_FLAGS = HYPER.filter(([flag]) => flag !== 'seed');
+/** Training flags with named values (lists of alternatives). */
+const TRAIN_CHOICES: Array<[string, string, readonly string[]]> = [
+  ['recipe', 'recipe', RECIPE_NAMES],
+  ['init', 'init', INIT_SCHEMES],
+];
 const TRAIN_BOOLEANS: Array<[string, string]> = [
   ['nesterov', 'nesterov'],
   ['augment', 'augment'],
@@ -63,6 +69,7 @@ const TOP_FLAGS: Array<[string, string]> = [
 const PLAN_FLAGS = [
   ...GENERATOR_FLAGS.map(([f]) => f),
   ...TRAIN_FLAGS.map(([f]) => f),
+  ...TRAIN_CHOICES.map(([f]) => f),
   ...TRAIN_BOOLEANS.map(([f]) => f),
   ...TOP_FLAGS.map(([f]) => f),
 ];
@@ -74,6 +81,7 @@ function flagOf(pointer: string): string {
   const all: Array<[string, string]> = [
     ...GENERATOR_FLAGS.map(([f, k]) => [f, k] as [string, string]),
     ...TRAIN_FLAGS.map(([f, k]) => [f, k] as [string, string]),
+    ...TRAIN_CHOICES.map(([f, k]) => [f, k] as [string, string]),
     ...TRAIN_BOOLEANS,
     ...TOP_FLAGS,
   ];
@@ -105,6 +113,12 @@ export function planFromFlags(values: Values): SweepPlan {
   for (const [flag, key, range] of TRAIN_FLAGS) {
     const v = list(flag, range, false);
     if (v !== undefined) train[key] = v;
+  }
+  for (const [flag, key, allowed] of TRAIN_CHOICES) {
+    const v = list(flag, null, false);
+    if (v === undefined) continue;
+    for (const x of Array.isArray(v) ? v : [v]) choiceOption(NAME, flag, x as string, allowed);
+    train[key] = v;
   }
   for (const [flag, key] of TRAIN_BOOLEANS) if (values[flag] === true) train[key] = true;
   const limit = (flag: string) => numberOption(NAME, flag, values[flag], { integer: true, min: 1 });
@@ -314,6 +328,8 @@ Examples:
     'head-channels': { type: 'string', arg: 'LIST', description: 'channels of the head’s 1×1 conv' },
     dropout: { type: 'string', arg: 'LIST', description: 'dropout before the classifier' },
     seeds: { type: 'string', arg: 'LIST', description: 'seeds: 0-4, 0,3,7 (default 0)' },
+    recipe: { type: 'string', arg: 'LIST', description: `named recipes: ${RECIPE_NAMES.join('|')}` },
+    init: { type: 'string', arg: 'LIST', description: `initial weights: ${INIT_SCHEMES.join('|')}` },
     epochs: { type: 'string', arg: 'LIST', description: 'epochs (default: randwire train’s)' },
     'batch-size': { type: 'string', arg: 'LIST', description: 'batch sizes' },
     lr: { type: 'string', arg: 'LIST', description: 'initial learning rates' },
