@@ -65,9 +65,9 @@ export type GeneratorAxes = { [K in keyof Theta]?: Alternatives<NonNullable<Thet
  * seed seeds both the generator and the training). */
 export interface TrainValues {
   /** @randwire/tfjs's named recipe ('default' | 'paper'); options given beside it win. */
-  recipe?: string;
+  recipe?: (typeof TRAIN_RECIPE_NAMES)[number];
   /** Initial weights ('pytorch' | 'he-fan-out'). */
-  init?: string;
+  init?: (typeof TRAIN_INIT_SCHEMES)[number];
   epochs?: number;
   batchSize?: number;
   lr?: number;
