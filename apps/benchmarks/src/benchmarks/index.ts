@@ -1,5 +1,6 @@
 // The benchmark registry: one entry per benchmark file, in the order `pnpm bench` runs them.
 import type { Benchmark } from '../harness';
+import { accuracy } from './accuracy';
 import { generatorComparison } from './generator-comparison';
 import { graphGeneration } from './graph-generation';
 import { memory } from './memory';
@@ -18,4 +19,5 @@ export const benchmarks: Benchmark[] = [
   wasmKernels,
   onnxInference,
   generatorComparison,
+  accuracy,
 ];
