@@ -147,6 +147,51 @@ describe('randwire train / eval / predict', () => {
       /invalid --epochs '0'/,
     );
     expect((await runCli(['train', '-o', runDir])).stderr).toMatch(/expected a spec file/);
+    for (const [flags, message] of [
+      [['--recipe', 'fast'], /invalid --recipe 'fast': must be one of default, paper/],
+      [['--init', 'xavier'], /invalid --init 'xavier': must be one of pytorch, he-fan-out/],
+      [['--nesterov', '--no-nesterov'], /--nesterov and --no-nesterov exclude each other/],
+    ] as const) {
+      const r = await runCli(['train', TINY_SPEC_PATH, ...QUICK, ...flags, '-o', runDir]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
     expect(existsSync(runDir)).toBe(false);
+  });
+
+  it('records the recipe: --recipe paper, then explicit options over it', async () => {
+    const runDir = join(dir, 'recipe');
+    const t = await runCli([
+      'train',
+      TINY_SPEC_PATH,
+      ...QUICK,
+      ...['--epochs', '1', '--recipe', 'paper', '--nesterov', '-o', runDir, '--json'],
+    ]);
+    expect(t.code).toBe(0);
+    const config = JSON.parse(readFileSync(join(runDir, 'train-config.json'), 'utf8'));
+    expect(config.options).toMatchObject({
+      recipe: 'paper',
+      init: 'he-fan-out',
+      labelSmoothing: 0.1,
+      warmupEpochs: 0,
+      nesterov: true,
+    });
+    const d = await runCli([
+      'train',
+      TINY_SPEC_PATH,
+      ...QUICK,
+      '--epochs',
+      '1',
+      '--no-nesterov',
+      '-o',
+      join(dir, 'default'),
+      '--json',
+    ]);
+    expect(JSON.parse(d.stdout).options).toMatchObject({
+      recipe: 'default',
+      init: 'pytorch',
+      nesterov: false,
+      labelSmoothing: 0,
+    });
   });
 });

@@ -55,15 +55,19 @@ export const HYPER: Array<[string, keyof TrainOptions, { integer?: boolean; min?
 
 export const trainCommand: Command = {
   name: NAME,
-  summary: 'Train a spec network (SGD momentum, cosine lr, label smoothing) into a run directory',
+  summary: 'Train a spec network (SGD momentum, cosine lr; --recipe default|paper) into a run directory',
   usage:
     'spec.json [-o run/] [--data embedded|synthetic|fashion-mnist=DIR|cifar10=DIR] [options] | --resume -o run/',
-  details: `Recipes (--recipe): 'default' and 'paper' share the paper's training recipe (randwire.md section 7):
-SGD momentum ${TRAIN_DEFAULTS.momentum}, lr ${TRAIN_DEFAULTS.lr} with half-period cosine decay per step, label smoothing ${TRAIN_DEFAULTS.labelSmoothing},
-weight decay ${TRAIN_DEFAULTS.weightDecay} on conv/dense kernels only. They differ in the initial weights (--init):
-'default' draws them as PyTorch does by default (U(±1/sqrt(fan_in))), which trains much faster in
-short runs; 'paper' as the paper's code does (He-normal fan-out, classifier std 0.01). Options
-given explicitly override the recipe's. The run directory gets spec.json, model/ (tfjs format), metrics.jsonl
+  details: `Recipes (--recipe; options given explicitly override the recipe's):
+  default  for short runs: PyTorch's default initialization (U(±1/sqrt(fan_in))), SGD with
+           Nesterov momentum ${TRAIN_DEFAULTS.momentum}, lr ${TRAIN_DEFAULTS.lr} with a linear warm-up over the first ${TRAIN_DEFAULTS.warmupEpochs} epoch
+           and half-period cosine decay per step, no label smoothing, weight decay ${TRAIN_DEFAULTS.weightDecay}
+           on conv/dense kernels only (90.9% test accuracy after one epoch of the full
+           Fashion-MNIST on mnist-small, seed 0)
+  paper    the paper's (randwire.md section 7): He-normal fan-out initialization (its pycls
+           code), classical momentum 0.9, lr 0.1 cosine, label smoothing 0.1, weight decay
+           5e-5, no warm-up; for runs of the paper's length
+The run directory gets spec.json, model/ (tfjs format), metrics.jsonl
 (one line per epoch), train-config.json and checkpoints/ (one per epoch, with optimizer state).
 --data: ${DATA_CHOICES}; 'fashion-mnist' alone reads ${DEBIAN_FASHION_MNIST_DIR}
 (Debian's dataset-fashion-mnist). Default: the embedded Fashion-MNIST subset (6,000 / 1,000).
@@ -101,7 +105,8 @@ Examples:
     },
     lr: { type: 'string', arg: 'X', description: `initial learning rate (default: ${TRAIN_DEFAULTS.lr})` },
     momentum: { type: 'string', arg: 'X', description: `SGD momentum (default: ${TRAIN_DEFAULTS.momentum})` },
-    nesterov: { type: 'boolean', description: 'Nesterov momentum' },
+    nesterov: { type: 'boolean', description: 'Nesterov momentum (default: on)' },
+    'no-nesterov': { type: 'boolean', description: 'classical momentum' },
     'weight-decay': {
       type: 'string',
       arg: 'X',
@@ -112,7 +117,11 @@ Examples:
       arg: 'X',
       description: `label smoothing (default: ${TRAIN_DEFAULTS.labelSmoothing})`,
     },
-    warmup: { type: 'string', arg: 'EPOCHS', description: 'linear lr warm-up, in epochs (default: 0)' },
+    warmup: {
+      type: 'string',
+      arg: 'EPOCHS',
+      description: `linear lr warm-up, in epochs (default: ${TRAIN_DEFAULTS.warmupEpochs})`,
+    },
     'drop-edge': {
       type: 'string',
       arg: 'P',
@@ -173,7 +182,11 @@ Examples:
     if (recipe !== undefined) options.recipe = recipe;
     const init = choiceOption(NAME, 'init', values['init'], INIT_SCHEMES);
     if (init !== undefined) options.init = init;
+    if (values['nesterov'] === true && values['no-nesterov'] === true) {
+      throw new UserError(`randwire ${NAME}: --nesterov and --no-nesterov exclude each other`);
+    }
     if (values['nesterov'] === true) options.nesterov = true;
+    if (values['no-nesterov'] === true) options.nesterov = false;
     if (values['augment'] === true) options.augment = true;
     const limit = numberOption(NAME, 'limit', values['limit'], { integer: true, min: 1 }) ?? null;
     const testLimit =
