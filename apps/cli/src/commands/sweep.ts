@@ -11,6 +11,8 @@ import { type Command, type CommandContext, numberOption, UserError } from '../c
 import { DATA_CHOICES } from '../data';
 import { ENGINE_OPTION, engineOption } from '../engine';
 import { loadStudies, loadTfjs } from '../lazy-packages';
+import { parseQueueUrl, QUEUE_URL_FORM, type RedisTarget } from '../queue/connection';
+import { queueStatus, runQueuedSweep } from '../queue/coordinator';
 import { lockHolder } from '../studies/lock-file';
 import { buildPoints, type Where } from '../studies/points';
 import { POINT_FILES, readJson, readPointResult } from '../studies/run-point';
@@ -231,6 +233,64 @@ export function sweepStatus(dir: string): {
   return { dir, points, counts };
 }
 
+/** `--status --queue URL [DIR]`: the queue's counts and workers; with DIR, where each of its
+ * points stands (done here, or its job's state). */
+async function queuedStatus(target: RedisTarget, dir: string | undefined) {
+  const sweep = dir === undefined ? null : readSweepFile(dir);
+  const done =
+    dir === undefined
+      ? new Set<string>()
+      : new Set(
+          loadStudies()
+            .readResults(join(dir, SWEEP_FILES.results))
+            .results.map((r) => r.id),
+        );
+  const pending = sweep ? sweep.points.filter((p) => !done.has(p.id)) : [];
+  const q = await queueStatus(
+    target,
+    pending.map((p) => p.id),
+  );
+  const points = (sweep?.points ?? []).map((p) => ({
+    id: p.id,
+    dir: p.dir,
+    seed: p.seed,
+    state: done.has(p.id) ? 'done' : q.jobs[p.id] === 'unknown' ? 'not queued' : q.jobs[p.id]!,
+  }));
+  const counts: Record<string, number> = {};
+  for (const p of points) counts[p.state] = (counts[p.state] ?? 0) + 1;
+  return {
+    queue: q.queue,
+    counts: q.counts,
+    workers: q.workers,
+    ...(dir === undefined ? {} : { dir, points, pointCounts: counts }),
+  };
+}
+
+function printQueuedStatus(ctx: CommandContext, s: Awaited<ReturnType<typeof queuedStatus>>): void {
+  if (s.points && s.points.length > 0) {
+    ctx.out(
+      table(
+        ['point', 'seed', 'state'],
+        s.points.map((p) => [p.dir, String(p.seed), p.state]),
+      ),
+    );
+    ctx.out(
+      `\n${s.dir}: ${s.points.length} points: ${Object.entries(s.pointCounts!)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(
+          ', ',
+        )}${s.pointCounts!['completed'] ? ' (completed: finished on a worker, not collected yet: rerun the sweep to collect)' : ''}`,
+    );
+  }
+  ctx.out(
+    `queue ${s.queue}: ${Object.entries(s.counts)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(
+        ', ',
+      )}; ${s.workers.length} worker connection(s)${s.workers.length ? `: ${[...new Set(s.workers.map((w) => w.name))].join(', ')}` : ''}`,
+  );
+}
+
 function printStatus(ctx: CommandContext, s: ReturnType<typeof sweepStatus>): void {
   ctx.out(
     table(
@@ -265,7 +325,8 @@ function timingStats(s: SweepSummary) {
 export const sweepCommand: Command = {
   name: NAME,
   summary: 'Train a grid of networks (θ × seeds × training options) into a resumable sweep directory',
-  usage: '[plan.json] -o DIR [θ and training flags] [--workers N] | --status DIR',
+  usage:
+    '[plan.json] -o DIR [θ and training flags] [--workers N | --queue URL] | --status DIR | --status --queue URL [DIR]',
   details: `Each flag takes one value or a comma-separated list of alternatives (--stages and --stem:
 repeat the flag); the points are their product, crossing k, p and m only with the models they
 belong to (WS: k, p; BA: m; ER: p). A plan file (schema and examples in packages/studies/plans)
@@ -277,6 +338,11 @@ the same command to continue after Ctrl-C, kill -9 or a power loss: finished poi
 interrupted ones resume from their checkpoint. --workers (default: cores and memory allow)
 runs points in parallel processes, each with --threads onnxruntime threads (default cores /
 workers). --data: ${DATA_CHOICES}.
+--queue URL (${QUEUE_URL_FORM}) trains the points on randwire worker processes of any machine
+instead: the sweep enqueues them in a BullMQ queue on that Redis server and waits, writing each
+result into DIR as the local mode does; Ctrl-C leaves the workers training, and the same command
+collects their results later. --status --queue URL shows the queue's waiting, active, done and
+failed jobs (and DIR's points with DIR).
 
 Examples:
   randwire sweep --preset mnist-small --model ws,ba,er --seeds 0-2 --epochs 1 -o sweeps/gen
@@ -284,6 +350,8 @@ Examples:
   randwire sweep --preset mnist-small --transform sep-conv-3x3,conv-3x3,max-pool-conv-1x1,avg-pool-conv-1x1,depthwise-3x3 --seeds 0-2 -o sweeps/ops
   randwire sweep packages/studies/plans/paper-generators-small.json -o sweeps/paper
   randwire sweep --status sweeps/gen
+  randwire sweep --preset mnist-small --model ws,ba,er --seeds 0-4 -o sweeps/big --queue redis://127.0.0.1:6390
+  randwire sweep --status --queue redis://127.0.0.1:6390 sweeps/big
   randwire report sweeps/gen`,
   options: {
     output: { type: 'string', short: 'o', arg: 'DIR', description: 'sweep directory' },
@@ -329,6 +397,11 @@ Examples:
     limit: { type: 'string', arg: 'N', description: 'train on the first N examples' },
     'test-limit': { type: 'string', arg: 'N', description: 'evaluate on the first N test examples' },
     engine: ENGINE_FLAG,
+    queue: {
+      type: 'string',
+      arg: 'URL',
+      description: 'train on randwire worker processes through this Redis server (BullMQ)',
+    },
     workers: {
       type: 'string',
       arg: 'N',
@@ -345,8 +418,15 @@ Examples:
   positionals: [0, 1],
   async run(values, positionals, ctx) {
     const json = values['json'] === true;
+    const target = values['queue'] === undefined ? null : parseQueueUrl(NAME, values['queue']);
     if (values['status'] === true) {
       const dir = positionals[0] ?? (values['output'] as string | undefined);
+      if (target) {
+        const status = await queuedStatus(target, dir);
+        if (json) ctx.out(JSON.stringify(status, null, 2));
+        else printQueuedStatus(ctx, status);
+        return 0;
+      }
       if (dir === undefined)
         throw new UserError(
           `randwire ${NAME}: --status needs the sweep directory: randwire ${NAME} --status DIR`,
@@ -388,13 +468,25 @@ Examples:
       }
       return 0;
     }
-    const workers =
-      numberOption(NAME, 'workers', values['workers'], { integer: true, min: 1, max: 256 }) ??
-      defaultWorkers(points.length);
-    const threads =
-      numberOption(NAME, 'threads', values['threads'], { integer: true, min: 1, max: 1024 }) ??
-      Math.max(1, Math.floor(availableParallelism() / Math.min(workers, points.length)));
-    const summary = await runSweep({ dir: out, plan, points, workers, threads, backend, quiet: json, ctx });
+    let summary: SweepSummary;
+    if (target) {
+      const local = ['workers', 'threads', 'backend'].find(
+        (f) => values[f] !== undefined && !(f === 'backend' && values[f] === 'auto'),
+      );
+      if (local !== undefined)
+        throw new UserError(
+          `randwire ${NAME}: --${local} is for local training; with --queue give it to each randwire worker`,
+        );
+      summary = await runQueuedSweep({ dir: out, plan, points, target, quiet: json, ctx });
+    } else {
+      const workers =
+        numberOption(NAME, 'workers', values['workers'], { integer: true, min: 1, max: 256 }) ??
+        defaultWorkers(points.length);
+      const threads =
+        numberOption(NAME, 'threads', values['threads'], { integer: true, min: 1, max: 1024 }) ??
+        Math.max(1, Math.floor(availableParallelism() / Math.min(workers, points.length)));
+      summary = await runSweep({ dir: out, plan, points, workers, threads, backend, quiet: json, ctx });
+    }
     const timing = timingStats(summary);
     if (json) {
       ctx.out(JSON.stringify({ ...summary, results: join(out, SWEEP_FILES.results), timing }, null, 2));
