@@ -4,6 +4,7 @@
 // allowed; `connectQueue` checks the server answers before anything is enqueued or taken.
 // TLS is ioredis's (node:tls): the server certificate is verified against Node's CAs, to which
 // NODE_EXTRA_CA_CERTS=ca.pem adds a private CA.
+import { isIP } from 'node:net';
 import { UserError } from '../cli';
 import { loadIoredis } from '../lazy-packages';
 
@@ -81,7 +82,8 @@ export function redisOptions(t: RedisTarget) {
     db: t.db,
     ...(t.username === undefined ? {} : { username: t.username }),
     ...(t.password === undefined ? {} : { password: t.password }),
-    ...(t.tls ? { tls: { servername: t.host } } : {}),
+    // SNI names a host, never an address (RFC 6066)
+    ...(t.tls ? { tls: isIP(t.host) ? {} : { servername: t.host } } : {}),
     connectTimeout: CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: null,
     retryStrategy: (times: number) => Math.min(250 * times, 5000),
@@ -98,6 +100,7 @@ export async function checkQueueServer(command: string, t: RedisTarget): Promise
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
     enableOfflineQueue: false,
+    disconnectTimeout: 50, // ioredis 6 keeps a process alive 2 s after disconnect() by default
   });
   let lastError: Error | null = null;
   client.on('error', (e: Error) => {
@@ -107,20 +110,23 @@ export async function checkQueueServer(command: string, t: RedisTarget): Promise
     throw new UserError(`randwire ${command}: --queue ${t.shown}: ${why}`);
   };
   try {
-    const timeout = new Promise<never>((_, reject) =>
-      setTimeout(
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
         () => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)),
         CONNECT_TIMEOUT_MS,
-      ).unref(),
-    );
+      );
+    });
     try {
-      await Promise.race([client.connect().then(() => client.ping()), timeout]);
+      await Promise.race([client.connect().then(() => client.ping()), timeout]).finally(() =>
+        clearTimeout(timer),
+      );
     } catch (e) {
       const message = (lastError ?? (e as Error)).message;
       if (/WRONGPASS|NOAUTH|invalid password|invalid username/i.test(message))
         fail(`the server refused the credentials (${message.split('\n')[0]})`);
       fail(
-        `cannot connect: ${message.split('\n')[0]} (is redis-server running there${t.tls ? ' with TLS, and is its certificate trusted (NODE_EXTRA_CA_CERTS)' : ''}?)`,
+        `cannot connect: ${message.split('\n')[0]} (is redis-server running there${t.tls ? ' with TLS? is its certificate trusted? NODE_EXTRA_CA_CERTS=ca.pem adds a CA' : '?'})`,
       );
     }
   } finally {

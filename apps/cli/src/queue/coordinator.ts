@@ -7,8 +7,9 @@
 // exactly as a local worker's. Events (QueueEvents) tell it when; a poll every POLL_MS catches
 // what events miss (a reconnect, a job finished before it started listening) and re-enqueues a
 // job Redis lost (a restart without persistence). A job that failed in an earlier run is
-// retried; one that fails now is recorded in DIR/<point>/failed.json. Ctrl-C or a kill stops
-// only the coordinator: the workers go on, and the same command collects their results later.
+// enqueued again (with this sweep's payload); one that fails now is recorded in
+// DIR/<point>/failed.json. Ctrl-C or a kill stops only the coordinator: the workers go on, and
+// the same command collects their results later.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SweepPoint } from '@randwire/studies';
@@ -125,7 +126,9 @@ export async function runQueuedSweep(o: QueuedSweepOptions): Promise<SweepSummar
           open.delete(id);
           session.timed(() => collect(p, job));
         } else if (state === 'failed' && firstLook) {
-          await job.retry('failed', { resetAttemptsMade: true });
+          // failed in an earlier run: enqueued anew with this sweep's own payload
+          await job.remove();
+          await queue.add('point', makeJob(p), { ...JOB_OPTIONS, jobId: id });
         } else if (state === 'failed') {
           open.delete(id);
           session.timed(() =>

@@ -121,9 +121,10 @@ export function checkJob(jobId: string | undefined, data: unknown, policy: JobPo
   const studies = loadStudies();
   let point: SweepPoint;
   try {
-    point = studies.validatePoint(data['point'], `${where} /point`);
+    point = studies.validatePoint(data['point'], where);
   } catch (e) {
-    if (e instanceof studies.StudiesError) reject(e.message.replace(`${where} `, ''));
+    // 'job "…": /id: …' → '/point/id: …'
+    if (e instanceof studies.StudiesError) reject(e.message.replace(`${where}: /`, '/point/'));
     throw e;
   }
   if (point.id !== jobId) reject(`the job id is not its point's id ${point.id}`);
