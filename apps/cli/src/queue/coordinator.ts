@@ -95,7 +95,10 @@ export async function runQueuedSweep(o: QueuedSweepOptions): Promise<SweepSummar
         rmSync(join(dir, SWEEP_FILES.failed), { force: true });
         const result = writeJobResult(dir, p, r);
         start(p, job);
-        const seconds = job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : 0;
+        // the job's time on its worker (at least the point's own session: a job that found the
+        // point finished on its worker took less)
+        const onWorker = job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : 0;
+        const seconds = Math.max(onWorker, result.timing.wallSeconds);
         session.finishedPoint(
           p,
           result,
@@ -152,6 +155,12 @@ export async function runQueuedSweep(o: QueuedSweepOptions): Promise<SweepSummar
 
     await events.waitUntilReady();
     events.on('active', ({ jobId }) => void settle(jobId));
+    events.on('waiting', ({ jobId }) => {
+      // back in the queue after it started: its worker stopped or died (stalled)
+      const p = points.get(jobId);
+      if (!p || !started.delete(jobId)) return;
+      progress.stopped(jobId, `back   ${session.label(p)}  in the queue (its worker stopped or went away)`);
+    });
     events.on('completed', ({ jobId }) => void settle(jobId));
     events.on('failed', ({ jobId }) => void settle(jobId));
     events.on('progress', ({ jobId, data }) => {
