@@ -64,6 +64,10 @@ export type GeneratorAxes = { [K in keyof Theta]?: Alternatives<NonNullable<Thet
 /** Training options of a point: @randwire/tfjs TrainOptions without the seed (the point's
  * seed seeds both the generator and the training). */
 export interface TrainValues {
+  /** @randwire/tfjs's named recipes (PLAN_RECIPES); options given override the recipe's. */
+  recipe?: string;
+  /** Initial weights (PLAN_INIT_SCHEMES). */
+  init?: string;
   epochs?: number;
   batchSize?: number;
   lr?: number;
@@ -94,7 +98,14 @@ export const TRAIN_FIELDS = [
   'augment',
   'evalBatchSize',
   'keepCheckpoints',
+  'recipe',
+  'init',
 ] as const satisfies ReadonlyArray<keyof TrainValues>;
+
+/** @randwire/tfjs's RECIPE_NAMES and INIT_SCHEMES (copies: this package does not depend on
+ * tfjs; the CLI's sweep tests keep them equal). */
+export const PLAN_RECIPES = Object.freeze(['default', 'paper'] as const);
+export const PLAN_INIT_SCHEMES = Object.freeze(['pytorch', 'he-fan-out'] as const);
 
 export const ENGINES = ['auto', 'tfjs', 'onnxruntime'] as const;
 export type EngineChoice = (typeof ENGINES)[number];
@@ -175,6 +186,8 @@ const trainAxes = {
     augment: alternatives({ type: 'boolean' }),
     evalBatchSize: alternatives(int(1)),
     keepCheckpoints: alternatives(int(0)),
+    recipe: alternatives({ type: 'string', enum: [...PLAN_RECIPES] }),
+    init: alternatives({ type: 'string', enum: [...PLAN_INIT_SCHEMES] }),
   },
 };
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TRAIN_FIELDS } from '@randwire/studies';
-import { TRAIN_DEFAULTS } from '@randwire/tfjs';
+import { PLAN_INIT_SCHEMES, PLAN_RECIPES, TRAIN_FIELDS } from '@randwire/studies';
+import { INIT_SCHEMES, RECIPE_NAMES, TRAIN_DEFAULTS } from '@randwire/tfjs';
 import { parseCommandArgs } from '../cli';
 import { buildPoints } from '../studies/points';
 import { runCli } from '../test-utils/cli';
@@ -21,6 +21,23 @@ describe('randwire sweep: grid expansion', () => {
     dir = mkdtempSync(join(tmpdir(), 'rw-sweep-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('knows the recipes and init schemes of @randwire/tfjs', () => {
+    expect([...PLAN_RECIPES]).toEqual([...RECIPE_NAMES]);
+    expect([...PLAN_INIT_SCHEMES]).toEqual([...INIT_SCHEMES]);
+    const [paper] = pointsOf([
+      '--preset',
+      'mnist-small',
+      '--recipe',
+      'paper',
+      '--init',
+      'pytorch',
+      '--epochs',
+      '1',
+    ]);
+    expect(paper!.recipe.train).toMatchObject({ recipe: 'paper', init: 'pytorch' });
+    expect(pointsOf(['--preset', 'mnist-small', '--recipe', 'default,paper'])).toHaveLength(2);
+  });
 
   it('plans every training option of @randwire/tfjs but the seed', () => {
     expect([...TRAIN_FIELDS].sort()).toEqual(

@@ -51,6 +51,11 @@ const GENERATOR_FLAGS: Array<[string, string, Range | null, boolean]> = [
 
 /** Training flags: `randwire train`'s, without --seed (the point's seed seeds the training). */
 const TRAIN_FLAGS = HYPER.filter(([flag]) => flag !== 'seed');
+/** Training choices (named values; `randwire train`'s --recipe and --init). */
+const TRAIN_CHOICES: Array<[string, string]> = [
+  ['recipe', 'recipe'],
+  ['init', 'init'],
+];
 const TRAIN_BOOLEANS: Array<[string, string]> = [
   ['nesterov', 'nesterov'],
   ['augment', 'augment'],
@@ -65,6 +70,7 @@ const TOP_FLAGS: Array<[string, string]> = [
 const PLAN_FLAGS = [
   ...GENERATOR_FLAGS.map(([f]) => f),
   ...TRAIN_FLAGS.map(([f]) => f),
+  ...TRAIN_CHOICES.map(([f]) => f),
   ...TRAIN_BOOLEANS.map(([f]) => f),
   ...TOP_FLAGS.map(([f]) => f),
 ];
@@ -76,6 +82,7 @@ function flagOf(pointer: string): string {
   const all: Array<[string, string]> = [
     ...GENERATOR_FLAGS.map(([f, k]) => [f, k] as [string, string]),
     ...TRAIN_FLAGS.map(([f, k]) => [f, k] as [string, string]),
+    ...TRAIN_CHOICES,
     ...TRAIN_BOOLEANS,
     ...TOP_FLAGS,
   ];
@@ -106,6 +113,10 @@ export function planFromFlags(values: Values): SweepPlan {
   const train: Record<string, unknown> = {};
   for (const [flag, key, range] of TRAIN_FLAGS) {
     const v = list(flag, range, false);
+    if (v !== undefined) train[key] = v;
+  }
+  for (const [flag, key] of TRAIN_CHOICES) {
+    const v = list(flag, null, false);
     if (v !== undefined) train[key] = v;
   }
   for (const [flag, key] of TRAIN_BOOLEANS) if (values[flag] === true) train[key] = true;
@@ -384,6 +395,8 @@ Examples:
     seeds: { type: 'string', arg: 'LIST', description: 'seeds: 0-4, 0,3,7 (default 0)' },
     epochs: { type: 'string', arg: 'LIST', description: 'epochs (default: randwire train’s)' },
     'batch-size': { type: 'string', arg: 'LIST', description: 'batch sizes' },
+    recipe: { type: 'string', arg: 'LIST', description: 'training recipes: default, paper' },
+    init: { type: 'string', arg: 'LIST', description: 'initial weights: pytorch, he-fan-out' },
     lr: { type: 'string', arg: 'LIST', description: 'initial learning rates' },
     momentum: { type: 'string', arg: 'LIST', description: 'SGD momentum' },
     nesterov: { type: 'boolean', description: 'Nesterov momentum' },
