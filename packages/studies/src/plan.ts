@@ -65,9 +65,9 @@ export type GeneratorAxes = { [K in keyof Theta]?: Alternatives<NonNullable<Thet
  * seed seeds both the generator and the training). */
 export interface TrainValues {
   /** @randwire/tfjs's named recipes (PLAN_RECIPES); options given override the recipe's. */
-  recipe?: string;
+  recipe?: (typeof PLAN_RECIPES)[number];
   /** Initial weights (PLAN_INIT_SCHEMES). */
-  init?: string;
+  init?: (typeof PLAN_INIT_SCHEMES)[number];
   epochs?: number;
   batchSize?: number;
   lr?: number;
