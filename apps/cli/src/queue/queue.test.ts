@@ -227,29 +227,35 @@ describe('randwire sweep --queue and randwire worker', () => {
       const out = join(dir, 'kill');
       const t0 = Date.now();
       const sweep = randwire(['sweep', ...TINY('0-2', 40), '-o', out, '--queue', r.url]);
-      // a point with a checkpoint, in training: its lock names the training process
+      // a point with a checkpoint, in training: its lock names the training process, whose
+      // process group is its worker's
       let locked = '';
+      let group = 0;
       await waitFor(
         'a point training past its first checkpoint',
         () => {
-          if (!existsSync(work)) return false;
-          for (const d of readdirSync(work)) {
-            const ck = join(work, d, 'checkpoints');
-            if (existsSync(join(work, d, 'point.lock')) && existsSync(ck) && readdirSync(ck).length > 0) {
+          for (const d of existsSync(work) ? readdirSync(work) : []) {
+            try {
+              if (readdirSync(join(work, d, 'checkpoints')).length === 0) continue;
+              const { pid } = JSON.parse(readFileSync(join(work, d, 'point.lock'), 'utf8')) as {
+                pid: number;
+              };
+              group = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]);
               locked = d;
               return true;
+            } catch {
+              // no checkpoint or no lock yet, or the point just finished
             }
           }
           return false;
         },
         120_000,
       );
-      const trainer = JSON.parse(readFileSync(join(work, locked, 'point.lock'), 'utf8')).pid as number;
-      const group = Number(readFileSync(`/proc/${trainer}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]);
-      const victim = [a, b].find((w) => w.child.pid === group)!;
+      const victim = [a, b].find((w) => w.child.pid === group);
+      expect(victim).toBeDefined();
       const survivor = victim === a ? b : a;
-      kill(victim, 'SIGKILL'); // the worker and its training process, like a machine going down
-      await victim.exited;
+      kill(victim!, 'SIGKILL'); // the worker and its training process, like a machine going down
+      await victim!.exited;
       const killedAt = Date.now();
 
       expect(await exitOf(sweep, 240_000)).toBe(0);
@@ -263,6 +269,7 @@ describe('randwire sweep --queue and randwire worker', () => {
       const resumed = jobLines(survivor, 'done').filter((l) => l.includes(locked.slice(-10)));
       expect(resumed).toHaveLength(1);
       expect(resumed[0]).toMatch(/\(resumed from step [1-9]\d*\)/);
+      console.log(`the job taken over: ${resumed[0]}`);
       const queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: r.port } });
       try {
         expect(await queue.getJobCounts('completed', 'failed', 'waiting', 'active')).toEqual({
