@@ -285,20 +285,16 @@ function printQueuedStatus(ctx: CommandContext, s: Awaited<ReturnType<typeof que
         s.points.map((p) => [p.dir, String(p.seed), p.state]),
       ),
     );
-    ctx.out(
-      `\n${s.dir}: ${s.points.length} points: ${Object.entries(s.pointCounts!)
-        .map(([k, n]) => `${n} ${k}`)
-        .join(
-          ', ',
-        )}${s.pointCounts!['completed'] ? ' (completed: finished on a worker, not collected yet: rerun the sweep to collect)' : ''}`,
-    );
+    const counts = Object.entries(s.pointCounts!).map(([k, n]) => `${n} ${k}`);
+    const note = s.pointCounts!['completed']
+      ? ' (completed: finished on a worker, not collected yet: rerun the sweep to collect)'
+      : '';
+    ctx.out(`\n${s.dir}: ${s.points.length} points: ${counts.join(', ')}${note}`);
   }
+  const counts = Object.entries(s.counts).map(([k, n]) => `${n} ${k}`);
+  const workers = [...new Set(s.workers.map((w) => w.name))];
   ctx.out(
-    `queue ${s.queue}: ${Object.entries(s.counts)
-      .map(([k, n]) => `${n} ${k}`)
-      .join(
-        ', ',
-      )}; ${s.workers.length} worker connection(s)${s.workers.length ? `: ${[...new Set(s.workers.map((w) => w.name))].join(', ')}` : ''}`,
+    `queue ${s.queue}: ${counts.join(', ')}; ${workers.length} worker(s)${workers.length ? `: ${workers.join(', ')}` : ''}`,
   );
 }
 

@@ -186,8 +186,9 @@ function checkData(point: SweepPoint, policy: JobPolicy, reject: (what: string) 
 
 /** The run directory of a point under a worker's work directory (one path component). */
 export function jobRunDir(workDir: string, point: SweepPoint): string {
-  const dir = join(workDir, loadStudies().pointDirName(point));
-  if (dirname(dir) !== resolve(workDir) && dirname(dir) !== workDir)
+  const name = loadStudies().pointDirName(point);
+  const dir = resolve(workDir, name);
+  if (name === '.' || name === '..' || dirname(dir) !== resolve(workDir))
     throw new JobRejected(`point ${point.id}: its run directory would leave the work directory`);
   return dir;
 }

@@ -19,7 +19,7 @@ import type { BackendPreference } from '@randwire/tfjs';
 import type { Job } from 'bullmq';
 import { type CommandContext, UserError } from '../cli';
 import { loadBullmq, loadStudies, loadTfjs } from '../lazy-packages';
-import { forkPoint, type PointProcess } from '../studies/point-process';
+import { forkPoint, POINT_LOG, type PointProcess } from '../studies/point-process';
 import { WORKER_EXIT } from '../studies/point-worker';
 import { readPointResult } from '../studies/run-point';
 import { checkQueueServer, QUEUE_NAME, type RedisTarget, redisOptions } from './connection';
@@ -139,7 +139,7 @@ export async function runWorker(o: WorkerRunOptions): Promise<number> {
           ? 'the training process exited without writing result.json'
           : (exit.failure ??
             `the training process exited with ${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}`);
-      logJob(job, took(), 'failed', { detail: `${message} (log: ${join(dir, 'worker.log')})` });
+      logJob(job, took(), 'failed', { detail: `${message} (log: ${join(dir, POINT_LOG)})` });
       throw new Error(`failed on ${host}: ${message}`);
     }
   };
