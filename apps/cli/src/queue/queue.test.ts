@@ -430,6 +430,14 @@ describe('randwire sweep --queue and randwire worker', () => {
         /^error: randwire sweep: --queue rediss:\/\/:\*\*\*@\S+: the server refused the credentials/,
       );
       for (const p of [untrusted, wrong]) expect(p.stderr().trim().split('\n')).toHaveLength(1);
+      // a whole sweep over TLS with a password: BullMQ's own connections too
+      const ca = { NODE_EXTRA_CA_CERTS: tls.cert! };
+      const w = randwire(['worker', '--queue', tls.url, '-o', join(dir, 'work-tls'), ...WORKER], ca);
+      const sweep = randwire(['sweep', ...TINY('3', 1), '-o', join(dir, 'tls'), '--queue', tls.url], ca);
+      expect(await exitOf(sweep, 120_000)).toBe(0);
+      expect(results(join(dir, 'tls'))).toHaveLength(1);
+      await stopWorker(w);
+      expect(jobLines(w, 'done')).toHaveLength(1);
     },
     120_000,
   );
