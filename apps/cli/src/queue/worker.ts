@@ -113,14 +113,19 @@ export async function runWorker(o: WorkerRunOptions): Promise<number> {
       running.add(proc);
       const exit = await proc.exited;
       running.delete(proc);
-      const resumed = resumedAt === null ? '' : ` (resumed from step ${resumedAt})`;
+      const resumed = exit.reused
+        ? ' (finished here before)'
+        : resumedAt === null
+          ? ''
+          : ` (resumed from step ${resumedAt})`;
       if (exit.code === WORKER_EXIT.done) {
         const r = readPointResult(dir, point.id);
         if (r) {
           logJob(job, took(), 'done', {
             detail: `test acc ${studies.percent(r.testAcc)}%${resumed}`,
             testAcc: r.testAcc,
-            resumedAt,
+            resumedAt: exit.reused ? null : resumedAt,
+            reused: exit.reused,
           });
           return jobResult(dir, r, host);
         }

@@ -24,6 +24,8 @@ export interface PointProcessExit {
   signal: NodeJS.Signals | null;
   /** The failure the process reported, or why it could not run. */
   failure: string | null;
+  /** The point had finished in its directory before (its result was reused, nothing trained). */
+  reused: boolean;
   /** Spawn to exit. */
   seconds: number;
 }
@@ -59,16 +61,18 @@ export function forkPoint(point: SweepPoint, dir: string, o: PointProcessOptions
     closeSync(log);
   }
   let failure: string | null = null;
+  let reused = false;
   child.on('message', (m: WorkerMessage) => {
     if (m.type === 'progress') o.onProgress?.({ step: m.step, totalSteps: m.totalSteps });
     else if (m.type === 'failed') failure = m.message;
+    else if (m.type === 'done') reused = m.reused;
   });
   const exited = new Promise<PointProcessExit>((resolve) => {
     child.on('error', (e) => {
       failure ??= `cannot run the worker: ${e.message}`;
     });
     child.on('exit', (code, signal) =>
-      resolve({ code, signal, failure, seconds: (Date.now() - spawned) / 1000 }),
+      resolve({ code, signal, failure, reused, seconds: (Date.now() - spawned) / 1000 }),
     );
   });
   const run: RunMessage = { type: 'run', point, dir, threads: o.threads, backend: o.backend };
