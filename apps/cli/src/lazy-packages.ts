@@ -1,6 +1,7 @@
 // The heavy packages, required on first use instead of at startup: @randwire/tfjs loads
 // TensorFlow.js and its wasm backend (~0.3 s), @randwire/onnx and @randwire/onnx-train load onnxruntime-node,
-// @resvg/resvg-js is a native addon, and @randwire/spec loads ajv (~70 ms). Commands that do
+// @resvg/resvg-js is a native addon, @randwire/spec loads ajv (~70 ms), bullmq and ioredis (the
+// job queue of `sweep --queue` and `worker`) load their Redis client. Commands that do
 // not need them (graph, generate, inspect, validate, `--help` of any command) never load
 // them: command modules import these packages' types only (`import type`) and call the
 // loaders below inside `run`. (Node caches modules: a second call costs a lookup.)
@@ -31,4 +32,12 @@ export function loadSpec(): typeof import('@randwire/spec') {
 
 export function loadStudies(): typeof import('@randwire/studies') {
   return require('@randwire/studies');
+}
+
+export function loadBullmq(): typeof import('bullmq') {
+  return require('bullmq');
+}
+
+export function loadIoredis(): typeof import('ioredis').default {
+  return require('ioredis').default;
 }

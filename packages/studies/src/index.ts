@@ -21,12 +21,12 @@ export {
   ENGINES,
   GRAPH_PARAM_MODELS,
   PLAN_FORMAT,
+  PLAN_INIT_SCHEMES,
+  PLAN_RECIPES,
   PLAN_SCHEMA,
   PLAN_VERSION,
   THETA_FIELDS,
   TRAIN_FIELDS,
-  TRAIN_INIT_SCHEMES,
-  TRAIN_RECIPE_NAMES,
 } from './plan';
 export type { PlotFile } from './plots';
 export {

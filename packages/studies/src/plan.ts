@@ -64,10 +64,10 @@ export type GeneratorAxes = { [K in keyof Theta]?: Alternatives<NonNullable<Thet
 /** Training options of a point: @randwire/tfjs TrainOptions without the seed (the point's
  * seed seeds both the generator and the training). */
 export interface TrainValues {
-  /** @randwire/tfjs's named recipe ('default' | 'paper'); options given beside it win. */
-  recipe?: (typeof TRAIN_RECIPE_NAMES)[number];
-  /** Initial weights ('pytorch' | 'he-fan-out'). */
-  init?: (typeof TRAIN_INIT_SCHEMES)[number];
+  /** @randwire/tfjs's named recipes (PLAN_RECIPES); options given override the recipe's. */
+  recipe?: (typeof PLAN_RECIPES)[number];
+  /** Initial weights (PLAN_INIT_SCHEMES). */
+  init?: (typeof PLAN_INIT_SCHEMES)[number];
   epochs?: number;
   batchSize?: number;
   lr?: number;
@@ -86,8 +86,6 @@ export type TrainAxes = { [K in keyof TrainValues]?: Alternatives<NonNullable<Tr
 
 /** The training options a plan may set, in the order points list them. */
 export const TRAIN_FIELDS = [
-  'recipe',
-  'init',
   'epochs',
   'batchSize',
   'lr',
@@ -100,12 +98,14 @@ export const TRAIN_FIELDS = [
   'augment',
   'evalBatchSize',
   'keepCheckpoints',
+  'recipe',
+  'init',
 ] as const satisfies ReadonlyArray<keyof TrainValues>;
 
-/** @randwire/tfjs's RECIPE_NAMES and INIT_SCHEMES (copied: this package does not load tfjs;
- * apps/cli's sweep test keeps them equal). */
-export const TRAIN_RECIPE_NAMES = ['default', 'paper'] as const;
-export const TRAIN_INIT_SCHEMES = ['pytorch', 'he-fan-out'] as const;
+/** @randwire/tfjs's RECIPE_NAMES and INIT_SCHEMES (copies: this package does not depend on
+ * tfjs; the CLI's sweep tests keep them equal). */
+export const PLAN_RECIPES = Object.freeze(['default', 'paper'] as const);
+export const PLAN_INIT_SCHEMES = Object.freeze(['pytorch', 'he-fan-out'] as const);
 
 export const ENGINES = ['auto', 'tfjs', 'onnxruntime'] as const;
 export type EngineChoice = (typeof ENGINES)[number];
@@ -174,8 +174,6 @@ const trainAxes = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    recipe: alternatives({ type: 'string', enum: [...TRAIN_RECIPE_NAMES] }),
-    init: alternatives({ type: 'string', enum: [...TRAIN_INIT_SCHEMES] }),
     epochs: alternatives(int(1)),
     batchSize: alternatives(int(1)),
     lr: alternatives(num(0)),
@@ -188,6 +186,8 @@ const trainAxes = {
     augment: alternatives({ type: 'boolean' }),
     evalBatchSize: alternatives(int(1)),
     keepCheckpoints: alternatives(int(0)),
+    recipe: alternatives({ type: 'string', enum: [...PLAN_RECIPES] }),
+    init: alternatives({ type: 'string', enum: [...PLAN_INIT_SCHEMES] }),
   },
 };
 

@@ -63,7 +63,7 @@ describe('bad plans: one line with the file and the JSON pointer', () => {
   });
   it('names an unknown field and the allowed ones', () => {
     expect(problem({ ...base, train: { epoch: 2 } })).toMatch(
-      /^plan\.json: \/train\/epoch: unknown field 'epoch': allowed fields are recipe, init, epochs, batchSize, /,
+      /^plan\.json: \/train\/epoch: unknown field 'epoch': allowed fields are epochs, batchSize, /,
     );
   });
   it('names a missing field', () => {

@@ -69,6 +69,11 @@ export const commands: readonly CommandEntry[] = Object.freeze([
     load: () => (require('./sweep') as typeof import('./sweep')).sweepCommand,
   },
   {
+    name: 'worker',
+    summary: 'Train the points of queued sweeps (randwire sweep --queue) taken from a Redis job queue',
+    load: () => (require('./worker') as typeof import('./worker')).workerCommand,
+  },
+  {
     name: 'report',
     summary: 'Summarise a sweep: mean ± std per group (all but the seed), report.md and SVG plots',
     load: () => (require('./report') as typeof import('./report')).reportCommand,

@@ -7,11 +7,12 @@ import { availableParallelism, freemem } from 'node:os';
 import { join } from 'node:path';
 import type { SweepPlan } from '@randwire/studies';
 import { BACKEND_OPTION, backendOption } from '../backend';
-import { type Command, type CommandContext, choiceOption, numberOption, UserError } from '../cli';
+import { type Command, type CommandContext, numberOption, UserError } from '../cli';
 import { DATA_CHOICES } from '../data';
 import { ENGINE_OPTION, engineOption } from '../engine';
-import { INIT_SCHEMES, RECIPE_NAMES } from '../help-constants';
 import { loadStudies, loadTfjs } from '../lazy-packages';
+import { parseQueueUrl, QUEUE_URL_FORM, type RedisTarget } from '../queue/connection';
+import { queueStatus, runQueuedSweep } from '../queue/coordinator';
 import { lockHolder } from '../studies/lock-file';
 import { buildPoints, type Where } from '../studies/points';
 import { POINT_FILES, readJson, readPointResult } from '../studies/run-point';
@@ -50,10 +51,10 @@ const GENERATOR_FLAGS: Array<[string, string, Range | null, boolean]> = [
 
 /** Training flags: `randwire train`'s, without --seed (the point's seed seeds the training). */
 const TRAIN_FLAGS = HYPER.filter(([flag]) => flag !== 'seed');
-/** Training flags with named values (lists of alternatives). */
-const TRAIN_CHOICES: Array<[string, string, readonly string[]]> = [
-  ['recipe', 'recipe', RECIPE_NAMES],
-  ['init', 'init', INIT_SCHEMES],
+/** Training choices (named values; `randwire train`'s --recipe and --init). */
+const TRAIN_CHOICES: Array<[string, string]> = [
+  ['recipe', 'recipe'],
+  ['init', 'init'],
 ];
 const TRAIN_BOOLEANS: Array<[string, string]> = [
   ['nesterov', 'nesterov'],
@@ -81,7 +82,7 @@ function flagOf(pointer: string): string {
   const all: Array<[string, string]> = [
     ...GENERATOR_FLAGS.map(([f, k]) => [f, k] as [string, string]),
     ...TRAIN_FLAGS.map(([f, k]) => [f, k] as [string, string]),
-    ...TRAIN_CHOICES.map(([f, k]) => [f, k] as [string, string]),
+    ...TRAIN_CHOICES,
     ...TRAIN_BOOLEANS,
     ...TOP_FLAGS,
   ];
@@ -114,11 +115,9 @@ export function planFromFlags(values: Values): SweepPlan {
     const v = list(flag, range, false);
     if (v !== undefined) train[key] = v;
   }
-  for (const [flag, key, allowed] of TRAIN_CHOICES) {
+  for (const [flag, key] of TRAIN_CHOICES) {
     const v = list(flag, null, false);
-    if (v === undefined) continue;
-    for (const x of Array.isArray(v) ? v : [v]) choiceOption(NAME, flag, x as string, allowed);
-    train[key] = v;
+    if (v !== undefined) train[key] = v;
   }
   for (const [flag, key] of TRAIN_BOOLEANS) if (values[flag] === true) train[key] = true;
   const limit = (flag: string) => numberOption(NAME, flag, values[flag], { integer: true, min: 1 });
@@ -245,6 +244,60 @@ export function sweepStatus(dir: string): {
   return { dir, points, counts };
 }
 
+/** `--status --queue URL [DIR]`: the queue's counts and workers; with DIR, where each of its
+ * points stands (done here, or its job's state). */
+async function queuedStatus(target: RedisTarget, dir: string | undefined) {
+  const sweep = dir === undefined ? null : readSweepFile(dir);
+  const done =
+    dir === undefined
+      ? new Set<string>()
+      : new Set(
+          loadStudies()
+            .readResults(join(dir, SWEEP_FILES.results))
+            .results.map((r) => r.id),
+        );
+  const pending = sweep ? sweep.points.filter((p) => !done.has(p.id)) : [];
+  const q = await queueStatus(
+    target,
+    pending.map((p) => p.id),
+  );
+  const points = (sweep?.points ?? []).map((p) => ({
+    id: p.id,
+    dir: p.dir,
+    seed: p.seed,
+    state: done.has(p.id) ? 'done' : q.jobs[p.id] === 'unknown' ? 'not queued' : q.jobs[p.id]!,
+  }));
+  const counts: Record<string, number> = {};
+  for (const p of points) counts[p.state] = (counts[p.state] ?? 0) + 1;
+  return {
+    queue: q.queue,
+    counts: q.counts,
+    workers: q.workers,
+    ...(dir === undefined ? {} : { dir, points, pointCounts: counts }),
+  };
+}
+
+function printQueuedStatus(ctx: CommandContext, s: Awaited<ReturnType<typeof queuedStatus>>): void {
+  if (s.points && s.points.length > 0) {
+    ctx.out(
+      table(
+        ['point', 'seed', 'state'],
+        s.points.map((p) => [p.dir, String(p.seed), p.state]),
+      ),
+    );
+    const counts = Object.entries(s.pointCounts!).map(([k, n]) => `${n} ${k}`);
+    const note = s.pointCounts!['completed']
+      ? ' (completed: finished on a worker, not collected yet: rerun the sweep to collect)'
+      : '';
+    ctx.out(`\n${s.dir}: ${s.points.length} points: ${counts.join(', ')}${note}`);
+  }
+  const counts = Object.entries(s.counts).map(([k, n]) => `${n} ${k}`);
+  const workers = [...new Set(s.workers.map((w) => w.name))];
+  ctx.out(
+    `queue ${s.queue}: ${counts.join(', ')}; ${workers.length} worker(s)${workers.length ? `: ${workers.join(', ')}` : ''}`,
+  );
+}
+
 function printStatus(ctx: CommandContext, s: ReturnType<typeof sweepStatus>): void {
   ctx.out(
     table(
@@ -279,7 +332,8 @@ function timingStats(s: SweepSummary) {
 export const sweepCommand: Command = {
   name: NAME,
   summary: 'Train a grid of networks (θ × seeds × training options) into a resumable sweep directory',
-  usage: '[plan.json] -o DIR [θ and training flags] [--workers N] | --status DIR',
+  usage:
+    '[plan.json] -o DIR [θ and training flags] [--workers N | --queue URL] | --status DIR | --status --queue URL [DIR]',
   details: `Each flag takes one value or a comma-separated list of alternatives (--stages and --stem:
 repeat the flag); the points are their product, crossing k, p and m only with the models they
 belong to (WS: k, p; BA: m; ER: p). A plan file (schema and examples in packages/studies/plans)
@@ -291,6 +345,11 @@ the same command to continue after Ctrl-C, kill -9 or a power loss: finished poi
 interrupted ones resume from their checkpoint. --workers (default: cores and memory allow)
 runs points in parallel processes, each with --threads onnxruntime threads (default cores /
 workers). --data: ${DATA_CHOICES}.
+--queue URL (${QUEUE_URL_FORM}) trains the points on randwire worker processes of any machine
+instead: the sweep enqueues them in a BullMQ queue on that Redis server and waits, writing each
+result into DIR as the local mode does; Ctrl-C leaves the workers training, and the same command
+collects their results later. --status --queue URL shows the queue's waiting, active, done and
+failed jobs (and DIR's points with DIR).
 
 Examples:
   randwire sweep --preset mnist-small --model ws,ba,er --seeds 0-2 --epochs 1 -o sweeps/gen
@@ -298,6 +357,8 @@ Examples:
   randwire sweep --preset mnist-small --transform sep-conv-3x3,conv-3x3,max-pool-conv-1x1,avg-pool-conv-1x1,depthwise-3x3 --seeds 0-2 -o sweeps/ops
   randwire sweep packages/studies/plans/paper-generators-small.json -o sweeps/paper
   randwire sweep --status sweeps/gen
+  randwire sweep --preset mnist-small --model ws,ba,er --seeds 0-4 -o sweeps/big --queue redis://127.0.0.1:6390
+  randwire sweep --status --queue redis://127.0.0.1:6390 sweeps/big
   randwire report sweeps/gen`,
   options: {
     output: { type: 'string', short: 'o', arg: 'DIR', description: 'sweep directory' },
@@ -328,10 +389,10 @@ Examples:
     'head-channels': { type: 'string', arg: 'LIST', description: 'channels of the head’s 1×1 conv' },
     dropout: { type: 'string', arg: 'LIST', description: 'dropout before the classifier' },
     seeds: { type: 'string', arg: 'LIST', description: 'seeds: 0-4, 0,3,7 (default 0)' },
-    recipe: { type: 'string', arg: 'LIST', description: `named recipes: ${RECIPE_NAMES.join('|')}` },
-    init: { type: 'string', arg: 'LIST', description: `initial weights: ${INIT_SCHEMES.join('|')}` },
     epochs: { type: 'string', arg: 'LIST', description: 'epochs (default: randwire train’s)' },
     'batch-size': { type: 'string', arg: 'LIST', description: 'batch sizes' },
+    recipe: { type: 'string', arg: 'LIST', description: 'training recipes: default, paper' },
+    init: { type: 'string', arg: 'LIST', description: 'initial weights: pytorch, he-fan-out' },
     lr: { type: 'string', arg: 'LIST', description: 'initial learning rates' },
     momentum: { type: 'string', arg: 'LIST', description: 'SGD momentum' },
     nesterov: { type: 'boolean', description: 'Nesterov momentum' },
@@ -345,6 +406,11 @@ Examples:
     limit: { type: 'string', arg: 'N', description: 'train on the first N examples' },
     'test-limit': { type: 'string', arg: 'N', description: 'evaluate on the first N test examples' },
     engine: ENGINE_FLAG,
+    queue: {
+      type: 'string',
+      arg: 'URL',
+      description: 'train on randwire worker processes through this Redis server (BullMQ)',
+    },
     workers: {
       type: 'string',
       arg: 'N',
@@ -361,8 +427,15 @@ Examples:
   positionals: [0, 1],
   async run(values, positionals, ctx) {
     const json = values['json'] === true;
+    const target = values['queue'] === undefined ? null : parseQueueUrl(NAME, values['queue']);
     if (values['status'] === true) {
       const dir = positionals[0] ?? (values['output'] as string | undefined);
+      if (target) {
+        const status = await queuedStatus(target, dir);
+        if (json) ctx.out(JSON.stringify(status, null, 2));
+        else printQueuedStatus(ctx, status);
+        return 0;
+      }
       if (dir === undefined)
         throw new UserError(
           `randwire ${NAME}: --status needs the sweep directory: randwire ${NAME} --status DIR`,
@@ -404,13 +477,25 @@ Examples:
       }
       return 0;
     }
-    const workers =
-      numberOption(NAME, 'workers', values['workers'], { integer: true, min: 1, max: 256 }) ??
-      defaultWorkers(points.length);
-    const threads =
-      numberOption(NAME, 'threads', values['threads'], { integer: true, min: 1, max: 1024 }) ??
-      Math.max(1, Math.floor(availableParallelism() / Math.min(workers, points.length)));
-    const summary = await runSweep({ dir: out, plan, points, workers, threads, backend, quiet: json, ctx });
+    let summary: SweepSummary;
+    if (target) {
+      const local = ['workers', 'threads', 'backend'].find(
+        (f) => values[f] !== undefined && !(f === 'backend' && values[f] === 'auto'),
+      );
+      if (local !== undefined)
+        throw new UserError(
+          `randwire ${NAME}: --${local} is for local training; with --queue give it to each randwire worker`,
+        );
+      summary = await runQueuedSweep({ dir: out, plan, points, target, quiet: json, ctx });
+    } else {
+      const workers =
+        numberOption(NAME, 'workers', values['workers'], { integer: true, min: 1, max: 256 }) ??
+        defaultWorkers(points.length);
+      const threads =
+        numberOption(NAME, 'threads', values['threads'], { integer: true, min: 1, max: 1024 }) ??
+        Math.max(1, Math.floor(availableParallelism() / Math.min(workers, points.length)));
+      summary = await runSweep({ dir: out, plan, points, workers, threads, backend, quiet: json, ctx });
+    }
     const timing = timingStats(summary);
     if (json) {
       ctx.out(JSON.stringify({ ...summary, results: join(out, SWEEP_FILES.results), timing }, null, 2));

@@ -11,15 +11,15 @@
 //   results.jsonl       one line per finished point
 //   <point dir>/        an ordinary run directory + point.json, result.json, worker.log,
 //                       failed.json (last failure, until the point finishes)
-import { type ChildProcess, fork } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PointResult, SweepPlan, SweepPoint } from '@randwire/studies';
 import type { BackendPreference } from '@randwire/tfjs';
 import type { CommandContext } from '../cli';
 import { loadStudies, loadTfjs } from '../lazy-packages';
-import { acquireLock } from './lock-file';
-import { type RunMessage, WORKER_EXIT, type WorkerMessage } from './point-worker';
+import { acquireLock, type Lock } from './lock-file';
+import { forkPoint, POINT_LOG, type PointProcess } from './point-process';
+import { WORKER_EXIT } from './point-worker';
 import { readPointResult } from './run-point';
 import { SweepProgress } from './sweep-progress';
 
@@ -27,7 +27,7 @@ export const SWEEP_FILES = Object.freeze({
   sweep: 'sweep.json',
   lock: 'sweep.lock',
   results: 'results.jsonl',
-  log: 'worker.log',
+  log: POINT_LOG,
   failed: 'failed.json',
 });
 
@@ -41,22 +41,27 @@ export interface SweepFile {
   points: Array<{ id: string; dir: string; theta: SweepPoint['theta']; seed: number }>;
 }
 
-export interface SweepRunOptions {
+/** A sweep directory and its points (local and queue mode alike). */
+export interface SweepDirOptions {
   dir: string;
   plan: SweepPlan;
   points: SweepPoint[];
-  workers: number;
-  threads: number;
-  backend: BackendPreference;
   /** No progress output (the caller prints a JSON summary). */
   quiet: boolean;
   ctx: CommandContext;
 }
 
+export interface SweepRunOptions extends SweepDirOptions {
+  workers: number;
+  threads: number;
+  backend: BackendPreference;
+}
+
 export interface PointRun {
   id: string;
   dir: string;
-  /** Spawn to exit of the point's process (the sweep's clock). */
+  /** Spawn to exit of the point's process (the sweep's clock; in queue mode the job's time on
+   * its worker). */
   processSeconds: number;
   /** The point's own timing of this session (PointResult.timing). */
   trainCallSeconds: number;
@@ -79,17 +84,6 @@ export interface SweepSummary {
   parentSecondsPerPoint: number;
   /** Lines left out of results.jsonl when it was reconciled. */
   repaired: Array<{ line: number; why: string }>;
-}
-
-/** How to start a worker: the compiled file, or the TypeScript source under tests. */
-function workerModule(): { path: string; execArgv: string[] } {
-  if (__filename.endsWith('.ts')) {
-    return {
-      path: join(__dirname, 'point-worker.ts'),
-      execArgv: ['-r', join(__dirname, '../test-utils/source-require-hook.js')],
-    };
-  }
-  return { path: join(__dirname, 'point-worker.js'), execArgv: [] };
 }
 
 /** Short names of the points: the θ and training fields that vary among them, and the seed. */
@@ -133,36 +127,40 @@ function reconcile(
   return { ids, repaired: skipped };
 }
 
-/** Runs every unfinished point (see the file comment). */
-export async function runSweep(o: SweepRunOptions): Promise<SweepSummary> {
-  const studies = loadStudies();
-  const tfjs = loadTfjs();
-  const t0 = Date.now();
-  mkdirSync(o.dir, { recursive: true });
-  const lock = acquireLock(join(o.dir, SWEEP_FILES.lock), `sweep directory ${o.dir}`);
-  let parentMs = 0;
-  let launched = 0;
-  const timed = <T>(f: () => T): T => {
-    const s = process.hrtime.bigint();
-    try {
-      return f();
-    } finally {
-      parentMs += Number(process.hrtime.bigint() - s) / 1e6;
-    }
-  };
-  const summary: SweepSummary = {
-    dir: o.dir,
-    points: o.points.length,
-    finished: 0,
-    ran: [],
-    failed: [],
-    interrupted: false,
-    seconds: 0,
-    parentSecondsPerPoint: 0,
-    repaired: [],
-  };
-  let onSigint: (() => void) | null = null;
-  try {
+/** A sweep at work in its directory: holds sweep.lock, wrote sweep.json, reconciled
+ * results.jsonl, shows the progress, and records each point's outcome (result line or
+ * failed.json). Local mode (runSweep) and queue mode (queue/coordinator.ts) both run on it. */
+export class SweepSession {
+  readonly summary: SweepSummary;
+  /** Ids of the finished points. */
+  readonly finished: Set<string>;
+  /** The points to run, in order. */
+  readonly pending: SweepPoint[];
+  readonly labels: Map<string, string>;
+  readonly progress: SweepProgress;
+  readonly resultsPath: string;
+  private readonly t0 = Date.now();
+  private parentMs = 0;
+  private launched = 0;
+  private onSigint: (() => void) | null = null;
+
+  private constructor(
+    private readonly o: SweepDirOptions,
+    private readonly lock: Lock,
+  ) {
+    const studies = loadStudies();
+    const tfjs = loadTfjs();
+    this.summary = {
+      dir: o.dir,
+      points: o.points.length,
+      finished: 0,
+      ran: [],
+      failed: [],
+      interrupted: false,
+      seconds: 0,
+      parentSecondsPerPoint: 0,
+      repaired: [],
+    };
     const sweepFile: SweepFile = {
       format: SWEEP_FORMAT,
       version: 1,
@@ -170,17 +168,18 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepSummary> {
       points: o.points.map((p) => ({ id: p.id, dir: studies.pointDirName(p), theta: p.theta, seed: p.seed })),
     };
     tfjs.writeJsonFile(join(o.dir, SWEEP_FILES.sweep), sweepFile);
-    const { ids: finished, repaired } = reconcile(o.dir, o.points);
-    summary.repaired = repaired;
-    const resultsPath = join(o.dir, SWEEP_FILES.results);
-    const pending = o.points.filter((p) => !finished.has(p.id));
-    const labels = pointLabels(o.points);
+    const { ids, repaired } = reconcile(o.dir, o.points);
+    this.finished = ids;
+    this.summary.repaired = repaired;
+    this.resultsPath = join(o.dir, SWEEP_FILES.results);
+    this.pending = o.points.filter((p) => !ids.has(p.id));
+    this.labels = pointLabels(o.points);
     const write = o.quiet
       ? () => {}
       : process.stderr.isTTY
         ? (t: string) => process.stderr.write(t)
         : (t: string) => o.ctx.err(t.replace(/\n$/, ''));
-    const progress = new SweepProgress(o.points.length, o.points.length - pending.length, {
+    this.progress = new SweepProgress(o.points.length, o.points.length - this.pending.length, {
       write,
       tty: !o.quiet && Boolean(process.stderr.isTTY),
       intervalMs: process.stderr.isTTY ? 1000 : 30_000,
@@ -188,22 +187,121 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepSummary> {
       formatDuration: tfjs.formatDuration,
     });
     if (repaired.length > 0) {
-      progress.line(
-        `note: ${resultsPath}: left out ${repaired.map((r) => `line ${r.line} (${r.why})`).join(', ')}`,
+      this.progress.line(
+        `note: ${this.resultsPath}: left out ${repaired.map((r) => `line ${r.line} (${r.why})`).join(', ')}`,
       );
     }
-    progress.line(
-      `sweep ${o.dir}: ${o.points.length} points, ${o.points.length - pending.length} finished, ${pending.length} to run on ${Math.min(o.workers, pending.length)} worker(s) × ${o.threads} thread(s)`,
-    );
+  }
 
-    const worker = workerModule();
-    const queue = pending.map((p) => ({ p, notBefore: 0 }));
-    const running = new Map<string, ChildProcess>();
+  /** Takes the sweep directory (sweep.lock) and prepares it; `close()` gives it back. */
+  static open(o: SweepDirOptions): SweepSession {
+    mkdirSync(o.dir, { recursive: true });
+    const lock = acquireLock(join(o.dir, SWEEP_FILES.lock), `sweep directory ${o.dir}`);
+    try {
+      return new SweepSession(o, lock);
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  /** The first progress line: the sweep, what is finished and how the rest runs (`how`). */
+  announce(how: string): void {
+    const n = this.o.points.length;
+    this.progress.line(
+      `sweep ${this.o.dir}: ${n} points, ${n - this.pending.length} finished, ${this.pending.length} to run ${how}`,
+    );
+  }
+
+  label(p: SweepPoint): string {
+    return this.labels.get(p.id)!;
+  }
+
+  pointDir(p: SweepPoint): string {
+    return join(this.o.dir, loadStudies().pointDirName(p));
+  }
+
+  /** Runs `f` on the sweep's own clock (its bookkeeping per point, in the summary). */
+  timed<T>(f: () => T): T {
+    const s = process.hrtime.bigint();
+    try {
+      return f();
+    } finally {
+      this.parentMs += Number(process.hrtime.bigint() - s) / 1e6;
+    }
+  }
+
+  /** Points were started or enqueued (they count in the bookkeeping time per point). */
+  launchedSome(n = 1): void {
+    this.launched += n;
+  }
+
+  /** A finished point: its results line (once), the summary, the progress line (`where`: e.g.
+   * the worker's host). */
+  finishedPoint(p: SweepPoint, r: PointResult, processSeconds: number, where = ''): void {
+    const studies = loadStudies();
+    if (!this.finished.has(p.id)) studies.appendResult(this.resultsPath, r);
+    this.finished.add(p.id);
+    this.summary.ran.push({
+      id: p.id,
+      dir: r.dir,
+      processSeconds,
+      trainCallSeconds: r.timing.trainCallSeconds,
+      outsideSeconds: r.timing.outsideSeconds,
+      trainSeconds: r.trainSeconds,
+    });
+    this.progress.finished(
+      p.id,
+      `done   ${this.label(p)}  test acc ${studies.percent(r.testAcc)}%  loss ${r.testLoss.toFixed(4)}  ${r.trainSeconds.toFixed(1)} s train, ${r.imagesPerSec.toFixed(0)} img/s on ${r.engine}${r.engine === 'onnxruntime' ? ` ×${r.threads}` : ''}${where}`,
+    );
+  }
+
+  /** A failed point: failed.json in its directory, the summary, the progress line. */
+  failedPoint(p: SweepPoint, message: string, details: Record<string, unknown>, logHint: string): void {
+    const pointDir = this.pointDir(p);
+    mkdirSync(pointDir, { recursive: true });
+    this.summary.failed.push({ id: p.id, dir: pointDir, message });
+    loadTfjs().writeJsonFile(join(pointDir, SWEEP_FILES.failed), {
+      message,
+      ...details,
+      at: new Date().toISOString(),
+    });
+    this.progress.failedPoint(p.id, `FAILED ${this.label(p)}: ${message} (${logHint})`);
+  }
+
+  /** Ctrl-C handling while the session is open. */
+  onInterrupt(handler: () => void): void {
+    this.onSigint = handler;
+    process.on('SIGINT', handler);
+  }
+
+  /** Ends the session: final status line, lock released, summary completed. */
+  close(completed: boolean): SweepSummary {
+    if (this.onSigint) process.off('SIGINT', this.onSigint);
+    this.lock.release();
+    if (completed) this.progress.finish();
+    this.summary.finished = this.o.points.filter((p) => this.finished.has(p.id)).length;
+    this.summary.seconds = (Date.now() - this.t0) / 1000;
+    this.summary.parentSecondsPerPoint = this.launched > 0 ? this.parentMs / 1000 / this.launched : 0;
+    return this.summary;
+  }
+}
+
+/** Runs every unfinished point in local worker processes (see the file comment). */
+export async function runSweep(o: SweepRunOptions): Promise<SweepSummary> {
+  const tfjs = loadTfjs();
+  const session = SweepSession.open(o);
+  const { progress, summary } = session;
+  let completed = false;
+  try {
+    session.announce(`on ${Math.min(o.workers, session.pending.length)} worker(s) × ${o.threads} thread(s)`);
+    const queue = session.pending.map((p) => ({ p, notBefore: 0 }));
+    const running = new Map<string, PointProcess>();
     let stopping = false;
-    onSigint = () => {
+    session.onInterrupt(() => {
       if (stopping) {
         progress.line('interrupted again: stopping the workers now (their last checkpoints are kept)');
-        for (const c of running.values()) c.kill('SIGKILL');
+        for (const r of running.values()) r.child.kill('SIGKILL');
         return;
       }
       stopping = true;
@@ -211,9 +309,8 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepSummary> {
       progress.line(
         'interrupt: running points save a checkpoint at their next step; rerun the same command to continue (Ctrl-C again to stop at once)',
       );
-      for (const c of running.values()) c.send({ type: 'stop' });
-    };
-    process.on('SIGINT', onSigint);
+      for (const r of running.values()) r.stop();
+    });
 
     await new Promise<void>((resolveAll) => {
       let timer: NodeJS.Timeout | null = null;
@@ -225,7 +322,7 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepSummary> {
           const i = queue.findIndex((q) => q.notBefore <= now);
           if (i < 0) break;
           const { p } = queue.splice(i, 1)[0]!;
-          timed(() => start(p));
+          session.timed(() => start(p));
         }
         if (running.size === 0 && (stopping || queue.length === 0)) {
           resolveAll();
@@ -238,58 +335,34 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepSummary> {
       };
 
       const start = (p: SweepPoint) => {
-        launched++;
-        const pointDir = join(o.dir, studies.pointDirName(p));
+        session.launchedSome();
+        const pointDir = session.pointDir(p);
         mkdirSync(pointDir, { recursive: true });
         rmSync(join(pointDir, SWEEP_FILES.failed), { force: true });
         const checkpoints = tfjs.listCheckpoints(join(pointDir, tfjs.RUN_FILES.checkpoints));
         const resumeFrom = checkpoints.length ? Number(/step-(\d+)/.exec(checkpoints.at(-1)!)?.[1]) : null;
-        const log = openSync(join(pointDir, SWEEP_FILES.log), 'a');
-        const spawned = Date.now();
-        let child: ChildProcess;
-        try {
-          child = fork(worker.path, [], { stdio: ['ignore', log, log, 'ipc'], execArgv: worker.execArgv });
-        } finally {
-          closeSync(log);
-        }
-        running.set(p.id, child);
-        const label = labels.get(p.id)!;
+        const label = session.label(p);
+        const proc = forkPoint(p, pointDir, {
+          threads: o.threads,
+          backend: o.backend,
+          onProgress: (s) => progress.progress(p.id, s.step / Math.max(1, s.totalSteps)),
+        });
+        running.set(p.id, proc);
         progress.started(
           p.id,
-          `start  ${label}  -> ${studies.pointDirName(p)}${resumeFrom === null ? '' : ` (resuming at step ${resumeFrom})`}`,
+          `start  ${label}  -> ${loadStudies().pointDirName(p)}${resumeFrom === null ? '' : ` (resuming at step ${resumeFrom})`}`,
         );
-        let failure: string | null = null;
-        child.on('message', (m: WorkerMessage) => {
-          if (m.type === 'progress') progress.progress(p.id, m.step / Math.max(1, m.totalSteps));
-          else if (m.type === 'failed') failure = m.message;
-        });
-        child.on('error', (e) => {
-          failure ??= `cannot run the worker: ${e.message}`;
-        });
-        child.on('exit', (code, signal) => {
-          timed(() => {
+        void proc.exited.then(({ code, signal, failure, seconds }) => {
+          session.timed(() => {
             running.delete(p.id);
-            const processSeconds = (Date.now() - spawned) / 1000;
+            let why = failure;
             if (code === WORKER_EXIT.done) {
               const r = readPointResult(pointDir, p.id);
               if (r) {
-                if (!finished.has(p.id)) studies.appendResult(resultsPath, r);
-                finished.add(p.id);
-                summary.ran.push({
-                  id: p.id,
-                  dir: r.dir,
-                  processSeconds,
-                  trainCallSeconds: r.timing.trainCallSeconds,
-                  outsideSeconds: r.timing.outsideSeconds,
-                  trainSeconds: r.trainSeconds,
-                });
-                progress.finished(
-                  p.id,
-                  `done   ${label}  test acc ${studies.percent(r.testAcc)}%  loss ${r.testLoss.toFixed(4)}  ${r.trainSeconds.toFixed(1)} s train, ${r.imagesPerSec.toFixed(0)} img/s on ${r.engine}${r.engine === 'onnxruntime' ? ` ×${r.threads}` : ''}`,
-                );
+                session.finishedPoint(p, r, seconds);
                 return;
               }
-              failure = 'the worker exited without writing result.json';
+              why = 'the worker exited without writing result.json';
             }
             if (code === WORKER_EXIT.busy && !stopping) {
               queue.push({ p, notBefore: Date.now() + 2000 });
@@ -306,40 +379,17 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepSummary> {
               );
               return;
             }
-            const message =
-              failure ?? `the worker exited with ${signal ? `signal ${signal}` : `code ${code}`}`;
-            summary.failed.push({ id: p.id, dir: pointDir, message });
-            tfjs.writeJsonFile(join(pointDir, SWEEP_FILES.failed), {
-              message,
-              code,
-              signal,
-              at: new Date().toISOString(),
-            });
-            progress.failedPoint(
-              p.id,
-              `FAILED ${label}: ${message} (log: ${join(pointDir, SWEEP_FILES.log)})`,
-            );
+            const message = why ?? `the worker exited with ${signal ? `signal ${signal}` : `code ${code}`}`;
+            session.failedPoint(p, message, { code, signal }, `log: ${join(pointDir, SWEEP_FILES.log)}`);
           });
           pump();
         });
-        const run: RunMessage = {
-          type: 'run',
-          point: p,
-          dir: pointDir,
-          threads: o.threads,
-          backend: o.backend,
-        };
-        child.send(run);
       };
       pump();
     });
-    progress.finish();
-    summary.finished = o.points.filter((p) => finished.has(p.id)).length;
+    completed = true;
   } finally {
-    if (onSigint) process.off('SIGINT', onSigint);
-    lock.release();
+    session.close(completed);
   }
-  summary.seconds = (Date.now() - t0) / 1000;
-  summary.parentSecondsPerPoint = launched > 0 ? parentMs / 1000 / launched : 0;
   return summary;
 }
