@@ -40,7 +40,7 @@ export const commands: readonly CommandEntry[] = Object.freeze([
   },
   {
     name: 'train',
-    summary: 'Train a spec network (SGD momentum, cosine lr, label smoothing) into a run directory',
+    summary: 'Train a spec network (SGD momentum, cosine lr; --recipe default|paper) into a run directory',
     load: () => (require('./train') as typeof import('./train')).trainCommand,
   },
   {
