@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makePoint, type SweepPoint } from '@randwire/studies';
+import { listCheckpoints, RUN_FILES } from '@randwire/tfjs';
 import { Job, Queue } from 'bullmq';
 import { parseCommandArgs } from '../cli';
 import { resolvePlan, sweepCommand } from '../commands/sweep';
@@ -228,7 +229,9 @@ describe('randwire sweep --queue and randwire worker', () => {
       const t0 = Date.now();
       const sweep = randwire(['sweep', ...TINY('0-2', 40), '-o', out, '--queue', r.url]);
       // a point with a checkpoint, in training: its lock names the training process, whose
-      // process group is its worker's
+      // process group is its worker's. A checkpoint as the worker sees it (listCheckpoints): the
+      // folder alone also holds the temporary file of a checkpoint being written, which a kill
+      // -9 leaves without any checkpoint to resume from
       let locked = '';
       let group = 0;
       await waitFor(
@@ -236,7 +239,7 @@ describe('randwire sweep --queue and randwire worker', () => {
         () => {
           for (const d of existsSync(work) ? readdirSync(work) : []) {
             try {
-              if (readdirSync(join(work, d, 'checkpoints')).length === 0) continue;
+              if (listCheckpoints(join(work, d, RUN_FILES.checkpoints)).length === 0) continue;
               const { pid } = JSON.parse(readFileSync(join(work, d, 'point.lock'), 'utf8')) as {
                 pid: number;
               };
