@@ -33,6 +33,7 @@ import {
 } from '@randwire/spec';
 import { onnx } from 'onnx-proto';
 import { OnnxTrainError } from './errors';
+import { blockedOps, NCHWC_DOMAIN } from './train-graph-nchwc';
 
 export interface TrainGraphOptions {
   /** Examples per step (static: every tensor of the graph has a fixed shape). */
@@ -41,6 +42,9 @@ export interface TrainGraphOptions {
   nesterov: boolean;
   /** L2 weight decay, added to the gradient of parameters whose `decay` is true. */
   weightDecay: number;
+  /** Channels per block of onnxruntime's NCHWc layout (train-graph-nchwc.ts), or 0 / absent for
+   * plain NCHW with standard ops only. */
+  blockSize?: number;
 }
 
 /** Node transforms the training graph can differentiate. */
@@ -79,7 +83,7 @@ const nextName = (p: string) => `${p}:next`;
 const momentumName = (p: string) => `${p}:momentum`;
 
 /** Emits ops with unique tensor names and records, for each, how to send gradients back. */
-class Tape {
+export class Tape {
   readonly g: GraphBuilder;
   private readonly used = new Set<string>();
   private readonly backward: Array<() => void> = [];
@@ -98,8 +102,20 @@ class Tape {
     return name;
   }
 
-  op(type: string, inputs: string[], attrs: Record<string, AttributeValue> = {}, base?: string): string {
-    return this.g.node(type, this.unique(base ?? type.toLowerCase()), inputs, attrs);
+  op(
+    type: string,
+    inputs: string[],
+    attrs: Record<string, AttributeValue> = {},
+    base?: string,
+    domain?: string,
+  ): string {
+    return this.g.node(
+      type,
+      this.unique(base ?? type.toLowerCase()),
+      inputs,
+      attrs,
+      domain ? { domain } : {},
+    );
   }
 
   /** Emits an op whose output is the graph output `output`. */
@@ -161,14 +177,16 @@ class Tape {
   }
 }
 
-interface Feature {
+export interface Feature {
   name: string;
   channels: number;
   h: number;
   w: number;
+  /** In onnxruntime's NCHWc layout (train-graph-nchwc.ts). */
+  blocked?: boolean;
 }
 
-interface ConvSpec {
+export interface ConvSpec {
   name: string;
   /** Parameter name of the kernel (tfjs layout: HWIO, or depthwise [k, k, C, mult]). */
   kernel: string;
@@ -228,6 +246,7 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   };
 
   const conv = (x: Feature, c: ConvSpec): Feature => {
+    if (blocked) return blocked.conv(x, c);
     const { k, stride: s } = c;
     const cin = x.channels;
     const mult = c.depthwise ? c.cout / cin : 1;
@@ -383,7 +402,24 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     );
   };
 
+  // Moving statistics (Keras: moving - (moving - batch) * (1 - momentum), biased variance).
+  const updateMoving = (layer: string, mean: string, variance: string): void => {
+    for (const [stat, value] of [
+      ['moving_mean', mean],
+      ['moving_variance', variance],
+    ] as const) {
+      const pn = param(`${layer}/${stat}`);
+      const batch = t.op('Reshape', [value, t.ints([-1])]);
+      const delta = t.op('Mul', [t.op('Sub', [pn, batch]), t.float(1 - bnMomentum)]);
+      movingOutputs.set(pn, t.named('Sub', [pn, delta], nextName(pn)));
+    }
+  };
+  const blocked = options.blockSize
+    ? blockedOps({ t, B, bs: options.blockSize, param, epsilon: eps, updateMoving })
+    : null;
+
   const batchNorm = (x: Feature, layer: string): Feature => {
+    if (x.blocked && blocked) return blocked.batchNorm(x, layer);
     const C = x.channels;
     const m = B * x.h * x.w;
     const axes = { axes: { ints: [0, 2, 3] } };
@@ -402,16 +438,7 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     // y = xc * a + beta with a = gamma * rstd per channel (two passes over the tensor).
     const a = t.op('Mul', [t.op('Reshape', [gamma, c4]), rstd], {}, `${layer}/scale`);
     const y = t.op('Add', [t.op('Mul', [xc, a]), t.op('Reshape', [beta, c4])], {}, layer);
-    // Moving statistics (Keras: moving - (moving - batch) * (1 - momentum), biased variance).
-    for (const [stat, value] of [
-      ['moving_mean', mean],
-      ['moving_variance', variance],
-    ] as const) {
-      const pn = param(`${layer}/${stat}`);
-      const batch = t.op('Reshape', [value, t.ints([C])]);
-      const delta = t.op('Mul', [t.op('Sub', [pn, batch]), t.float(1 - bnMomentum)]);
-      movingOutputs.set(pn, t.named('Sub', [pn, delta], nextName(pn)));
-    }
+    updateMoving(layer, mean, variance);
     t.onBackward(() => {
       const dy = t.grad(y);
       if (!dy) return;
@@ -564,8 +591,15 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   });
   x = batchNorm(x, HEAD_LAYERS.bn);
   x = relu(x, HEAD_LAYERS.relu2);
-  const pooled = t.op('GlobalAveragePool', [x.name], {}, HEAD_LAYERS.pool);
-  const features = t.op('Flatten', [pooled], { axis: { int: 1 } }, OUTPUT_NAMES.features);
+  const features =
+    x.blocked && blocked
+      ? blocked.globalAveragePool(x, OUTPUT_NAMES.features)
+      : t.op(
+          'Flatten',
+          [t.op('GlobalAveragePool', [x.name], {}, HEAD_LAYERS.pool)],
+          { axis: { int: 1 } },
+          OUTPUT_NAMES.features,
+        );
   const fcK = param(`${HEAD_LAYERS.fc}/kernel`);
   const fcB = param(`${HEAD_LAYERS.fc}/bias`);
   const logits = t.named('Gemm', [features, fcK, fcB], TRAIN_OUTPUTS.logits);
@@ -589,16 +623,20 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   t.addGrad(fcK, t.op('Gemm', [features, dLogits], { transA: { int: 1 } }, `${fcK}/grad`));
   t.addGrad(fcB, t.op('ReduceSum', [dLogits, t.ints([0])], { keepdims: { int: 0 } }, `${fcB}/grad`));
   const dFeatures = t.op('Gemm', [dLogits, fcK], { transB: { int: 1 } });
-  const dPooled = t.op('Reshape', [dFeatures, t.ints([B, hd.channels, 1, 1])]);
-  t.addGrad(
-    x.name,
-    t.op(
-      'Expand',
-      [t.op('Mul', [dPooled, t.float(1 / (x.h * x.w))]), t.ints([B, hd.channels, x.h, x.w])],
-      {},
-      `${HEAD_LAYERS.pool}/dx`,
-    ),
-  );
+  if (x.blocked) {
+    t.addGrad(features, dFeatures);
+  } else {
+    const dPooled = t.op('Reshape', [dFeatures, t.ints([B, hd.channels, 1, 1])]);
+    t.addGrad(
+      x.name,
+      t.op(
+        'Expand',
+        [t.op('Mul', [dPooled, t.float(1 / (x.h * x.w))]), t.ints([B, hd.channels, x.h, x.w])],
+        {},
+        `${HEAD_LAYERS.pool}/dx`,
+      ),
+    );
+  }
   t.runBackward();
 
   // ---- SGD with momentum, coupled weight decay (PyTorch / @randwire/tfjs SgdMomentum) ----
@@ -647,7 +685,10 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   }
   const model = onnx.ModelProto.create({
     irVersion: 8,
-    opsetImport: [{ domain: '', version: TRAIN_GRAPH_OPSET }],
+    opsetImport: [
+      { domain: '', version: TRAIN_GRAPH_OPSET },
+      ...(blocked ? [{ domain: NCHWC_DOMAIN, version: 1 }] : []),
+    ],
     producerName: '@randwire/onnx',
     domain: 'org.randwire',
     graph: {

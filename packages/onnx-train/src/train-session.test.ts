@@ -11,7 +11,7 @@ import { buildModel, modelWeights, TrainStep } from '@randwire/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { OnnxTrainError } from './errors';
 import { TRAIN_GRAPH_TRANSFORMS } from './train-graph';
-import { type NamedArray, OnnxTrainStep } from './train-session';
+import { type NamedArray, nchwcBlockSize, type OnnxTrainLayout, OnnxTrainStep } from './train-session';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -60,7 +60,10 @@ async function compareSteps(
     weightDecay: options.weightDecay ?? 5e-3,
     labelSmoothing: 0.1,
   };
-  const ours = await OnnxTrainStep.create(spec, modelWeights(model, spec), { ...sgd, threads: 1 });
+  const initial = modelWeights(model, spec);
+  const ours = await Promise.all(
+    (await layouts()).map((layout) => OnnxTrainStep.create(spec, initial, { ...sgd, threads: 1, layout })),
+  );
   const ref = new TrainStep(model, spec, sgd);
   const per = height * width * channels;
   const losses: Array<[number, number]> = [];
@@ -68,22 +71,37 @@ async function compareSteps(
     const images = ds.images.subarray(s * batch * per, (s + 1) * batch * per);
     const labels = ds.labels.subarray(s * batch, (s + 1) * batch);
     const lr = 0.1 / (s + 1);
-    const a = await ours.run(images, labels, batch, lr);
     const b = ref.run(images, labels, batch, s, lr);
-    expect(a.applied).toBe(true);
-    expect(a.correct).toBe(b.correct);
-    losses.push([a.loss, b.loss]);
+    for (const o of ours) {
+      const a = await o.run(images, labels, batch, lr);
+      expect(a.applied).toBe(true);
+      expect(a.correct).toBe(b.correct);
+      losses.push([a.loss, b.loss]);
+    }
   }
-  const result = {
-    losses,
-    weights: worst(ours.weights(), modelWeights(model, spec)),
-    momentum: worst(ours.momentum(), ref.optimizer.getState()),
-    moved: relDiff(ours.weights()[0]!.values, modelWeights(buildModel(spec, { seed: 5 }), spec)[0]!.values),
-  };
+  const results = ours.map((o) => ({
+    layout: o.blockSize > 0 ? 'nchwc' : 'nchw',
+    weights: worst(o.weights(), modelWeights(model, spec)),
+    momentum: worst(o.momentum(), ref.optimizer.getState()),
+    moved: relDiff(o.weights()[0]!.values, initial[0]!.values),
+  }));
   ref.dispose();
   model.dispose();
-  await ours.dispose();
-  return result;
+  for (const o of ours) await o.dispose();
+  return { losses, results };
+}
+
+/** Both layouts where this onnxruntime has NCHWc kernels (x86-64: always), else plain NCHW. */
+async function layouts(): Promise<OnnxTrainLayout[]> {
+  return (await nchwcBlockSize()) > 0 ? ['nchwc', 'nchw'] : ['nchw'];
+}
+
+function expectAgreement(r: Awaited<ReturnType<typeof compareSteps>>): void {
+  for (const [a, b] of r.losses) expect(Math.abs(a - b)).toBeLessThanOrEqual(TOL * Math.abs(b));
+  for (const x of r.results) {
+    expect(x.weights.rel).toBeLessThanOrEqual(TOL);
+    expect(x.momentum.rel).toBeLessThanOrEqual(TOL);
+  }
 }
 
 const TOL = 2e-4;
@@ -95,12 +113,10 @@ describe('OnnxTrainStep matches tfjs TrainStep', () => {
         const r = await compareSteps(
           handSpec({ transform, height: size, width: size, name: `${transform}-${size}` }),
         );
-        for (const [a, b] of r.losses) expect(Math.abs(a - b)).toBeLessThanOrEqual(TOL * Math.abs(b));
-        expect(r.weights.rel).toBeLessThanOrEqual(TOL);
-        expect(r.momentum.rel).toBeLessThanOrEqual(TOL);
+        expectAgreement(r);
         // Training really moved the weights (a no-op engine would fail the comparisons above
         // only if tfjs also did nothing).
-        expect(r.moved).toBeGreaterThan(1e-3);
+        for (const x of r.results) expect(x.moved).toBeGreaterThan(1e-3);
       });
     }
   }
@@ -115,9 +131,7 @@ describe('OnnxTrainStep matches tfjs TrainStep', () => {
         ],
         name: `${transform}-large`,
       });
-      const r = await compareSteps(spec, {}, 2);
-      expect(r.weights.rel).toBeLessThanOrEqual(TOL);
-      expect(r.momentum.rel).toBeLessThanOrEqual(TOL);
+      expectAgreement(await compareSteps(spec, {}, 2));
     }
   });
 
@@ -132,9 +146,7 @@ describe('OnnxTrainStep matches tfjs TrainStep', () => {
       stages: [[5, 8, true]],
       name: 'nesterov',
     });
-    const r = await compareSteps(spec, { nesterov: true, weightDecay: 0 });
-    expect(r.weights.rel).toBeLessThanOrEqual(TOL);
-    expect(r.momentum.rel).toBeLessThanOrEqual(TOL);
+    expectAgreement(await compareSteps(spec, { nesterov: true, weightDecay: 0 }));
   });
 });
 
@@ -164,21 +176,44 @@ describe('OnnxTrainStep state and errors', () => {
     await step.dispose();
   });
 
-  it('is reproducible to the byte: a re-run and another thread count give identical weights', async () => {
+  it('is reproducible to the byte: a re-run and another thread count give identical weights, in each layout', async () => {
+    // Channels over several NCHWc blocks, so that 2 threads split real work.
+    const wide = handSpec({
+      stages: [
+        [5, 24, true],
+        [4, 48, true],
+      ],
+      name: 'wide',
+    });
+    const m = buildModel(wide, { seed: 1 });
+    const start = modelWeights(m, wide);
+    m.dispose();
     const ds = syntheticDataset({ count: 8, height: 9, width: 9, channels: 1, classes: 3, seed: 2 });
-    const digests: string[] = [];
-    let trained: NamedArray[] = [];
-    for (const threads of [1, 2, 1]) {
-      const step = await OnnxTrainStep.create(spec, weights, { threads });
-      for (let i = 0; i < 3; i++) await step.run(ds.images, ds.labels, 8, 0.1);
-      trained = step.weights();
-      const h = createHash('sha256');
-      for (const w of [...trained, ...step.momentum()]) h.update(new Uint8Array(w.values.buffer));
-      digests.push(h.digest('hex'));
-      await step.dispose();
+    for (const layout of await layouts()) {
+      const digests: string[] = [];
+      let trained: NamedArray[] = [];
+      for (const threads of [1, 2, 1]) {
+        const step = await OnnxTrainStep.create(wide, start, { threads, layout });
+        for (let i = 0; i < 3; i++) await step.run(ds.images, ds.labels, 8, 0.1);
+        trained = step.weights();
+        const h = createHash('sha256');
+        for (const w of [...trained, ...step.momentum()]) h.update(new Uint8Array(w.values.buffer));
+        digests.push(h.digest('hex'));
+        await step.dispose();
+      }
+      expect(new Set(digests).size).toBe(1);
+      expect(trained).not.toEqual(start); // the digests cover weights that training changed
     }
-    expect(new Set(digests).size).toBe(1);
-    expect(trained).not.toEqual(weights); // the digests cover weights that training changed
+  });
+
+  it('auto takes the NCHWc layout where onnxruntime has it, and says so', async () => {
+    const bs = await nchwcBlockSize();
+    const step = await OnnxTrainStep.create(spec, weights, { threads: 1 });
+    expect(step.blockSize).toBe(bs);
+    await step.dispose();
+    await expect(OnnxTrainStep.create(spec, weights, { layout: 'nhwc' as OnnxTrainLayout })).rejects.toThrow(
+      /invalid layout \(nhwc\)/,
+    );
   });
 
   it('rejects missing or misshapen weights, unknown names and bad labels, naming them', async () => {

@@ -5,12 +5,13 @@
 // smoothing, SGD momentum with coupled weight decay; a non-finite loss leaves every value as
 // it was (`applied: false`).
 import { availableParallelism } from 'node:os';
-import { type GraphOptimizationLevel, normalizeUint8ToNchw } from '@randwire/onnx';
+import { floatValueInfo, type GraphOptimizationLevel, normalizeUint8ToNchw } from '@randwire/onnx';
 import { type NetworkSpec, parameterList } from '@randwire/spec';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { OnnxTrainError } from './errors';
 import { buildTrainingGraph, type TrainGraph, type TrainGraphOptions } from './train-graph';
+import { NCHWC_DOMAIN } from './train-graph-nchwc';
 
 /** A named float32 array (tfjs layout), as checkpoints store weights and momentum buffers. */
 export interface NamedArray {
@@ -19,12 +20,18 @@ export interface NamedArray {
   values: Float32Array;
 }
 
-export interface OnnxTrainOptions extends Omit<TrainGraphOptions, 'batchSize'> {
+export interface OnnxTrainOptions extends Omit<TrainGraphOptions, 'batchSize' | 'blockSize'> {
   labelSmoothing: number;
   /** intraOpNumThreads (default: every core). */
   threads?: number;
   graphOptimizationLevel?: GraphOptimizationLevel;
+  /** Activation layout of the graph: onnxruntime's blocked NCHWc kernels (`nchwc`, the default
+   * `auto` when this onnxruntime has them) or plain NCHW with standard ONNX ops only. */
+  layout?: OnnxTrainLayout;
 }
+
+export const ONNX_TRAIN_LAYOUTS = ['auto', 'nchwc', 'nchw'] as const;
+export type OnnxTrainLayout = (typeof ONNX_TRAIN_LAYOUTS)[number];
 
 export const ONNX_TRAIN_DEFAULTS = Object.freeze({
   momentum: 0.9,
@@ -32,7 +39,40 @@ export const ONNX_TRAIN_DEFAULTS = Object.freeze({
   weightDecay: 5e-5,
   labelSmoothing: 0.1,
   graphOptimizationLevel: 'all' as GraphOptimizationLevel,
+  layout: 'auto' as OnnxTrainLayout,
 });
+
+let blockSize: Promise<number> | null = null;
+
+/** Channels per block of this onnxruntime's NCHWc kernels (MLAS: 16 with AVX-512, 8 with AVX),
+ * read from what ReorderInput makes of 4 channels; 0 when it has none. */
+export function nchwcBlockSize(): Promise<number> {
+  blockSize ??= (async () => {
+    const model = onnx.ModelProto.create({
+      irVersion: 8,
+      opsetImport: [
+        { domain: '', version: 17 },
+        { domain: NCHWC_DOMAIN, version: 1 },
+      ],
+      graph: {
+        name: 'nchwc-probe',
+        node: [{ opType: 'ReorderInput', domain: NCHWC_DOMAIN, input: ['x'], output: ['y'] }],
+        input: [floatValueInfo('x', [1, 4, 1, 1], 'probe')],
+        output: [floatValueInfo('y', [1, 'c', 1, 1], 'probe')],
+      },
+    });
+    try {
+      const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish());
+      const out = await session.run({ x: new ort.Tensor('float32', new Float32Array(4), [1, 4, 1, 1]) });
+      await session.release();
+      const c = out['y']!.dims[1]!;
+      return c >= 4 && c % 4 === 0 ? c : 0;
+    } catch {
+      return 0;
+    }
+  })();
+  return blockSize;
+}
 
 export interface OnnxStepResult {
   /** Mean (label-smoothed) loss of the batch, before the update. */
@@ -58,6 +98,8 @@ export class OnnxTrainStep {
   private constructor(
     readonly spec: NetworkSpec,
     readonly options: Readonly<OnnxTrainOptions>,
+    /** NCHWc channels per block of the graph, 0 for plain NCHW. */
+    readonly blockSize: number,
   ) {
     this.threads = options.threads ?? availableParallelism();
   }
@@ -75,12 +117,24 @@ export class OnnxTrainStep {
       weightDecay: options.weightDecay ?? ONNX_TRAIN_DEFAULTS.weightDecay,
       labelSmoothing: options.labelSmoothing ?? ONNX_TRAIN_DEFAULTS.labelSmoothing,
       graphOptimizationLevel: options.graphOptimizationLevel ?? ONNX_TRAIN_DEFAULTS.graphOptimizationLevel,
+      layout: options.layout ?? ONNX_TRAIN_DEFAULTS.layout,
       ...(options.threads != null ? { threads: options.threads } : {}),
     };
+    if (!ONNX_TRAIN_LAYOUTS.includes(o.layout!)) {
+      throw new OnnxTrainError(
+        `${WHERE}: invalid layout (${String(o.layout)}): must be one of ${ONNX_TRAIN_LAYOUTS.join(', ')}`,
+      );
+    }
     if (o.threads !== undefined && (!Number.isInteger(o.threads) || o.threads < 1)) {
       throw new OnnxTrainError(`${WHERE}: invalid threads (${o.threads}): must be an integer >= 1`);
     }
-    const step = new OnnxTrainStep(spec, Object.freeze(o));
+    const bs = o.layout === 'nchw' ? 0 : await nchwcBlockSize();
+    if (o.layout === 'nchwc' && bs === 0) {
+      throw new OnnxTrainError(
+        `${WHERE}: layout 'nchwc': this onnxruntime has no NCHWc kernels (use 'auto' or 'nchw')`,
+      );
+    }
+    const step = new OnnxTrainStep(spec, Object.freeze(o), bs);
     step.setWeights(weights, 'initial weights');
     for (const p of parameterList(spec)) {
       if (p.trainable) step.values.set(`${p.name}:momentum`, zeros(p.shape));
@@ -92,7 +146,7 @@ export class OnnxTrainStep {
   private async compile(batchSize: number): Promise<Compiled> {
     let c = this.compiled.get(batchSize);
     if (c) return c;
-    const graph = buildTrainingGraph(this.spec, { ...this.options, batchSize });
+    const graph = buildTrainingGraph(this.spec, { ...this.options, batchSize, blockSize: this.blockSize });
     const bytes = onnx.ModelProto.encode(graph.model).finish();
     try {
       const session = await ort.InferenceSession.create(bytes, {

@@ -38,13 +38,14 @@ export class GraphBuilder {
     for (const n of inputNames) this.tensorNames.add(n);
   }
 
-  /** Adds a node; its single output tensor is named `output` (default: the node's name). */
+  /** Adds a node; its single output tensor is named `output` (default: the node's name);
+   * `domain` for operators outside the default ONNX domain. */
   node(
     opType: string,
     name: string,
     inputs: string[],
     attributes: Record<string, AttributeValue> = {},
-    opts: { output?: string; doc?: string } = {},
+    opts: { output?: string; doc?: string; domain?: string } = {},
   ): string {
     const output = opts.output ?? name;
     if (this.nodeNames.has(name))
@@ -69,6 +70,7 @@ export class GraphBuilder {
       input: inputs,
       output: [output],
       attribute: Object.entries(attributes).map(([k, v]) => attributeProto(k, v)),
+      ...(opts.domain ? { domain: opts.domain } : {}),
       ...(opts.doc ? { docString: opts.doc } : {}),
     });
     return output;
