@@ -37,13 +37,17 @@ export interface BlockedOps {
   batchNorm(x: Feature, layer: string): Feature;
   /** Global average pool to [B, channels] (plain layout), with its backward rule. */
   globalAveragePool(x: Feature, name: string): string;
+  /** Forward of a weighted sum: sum of xs[i] * ws[i] (scalars), one fused pass per input. */
+  weightedSum(xs: Feature[], ws: string[], name: string): string;
+  /** sum(a * x) over every element -> [1] (no product tensor). */
+  dot(a: string, x: Feature): string;
 }
 
 export function blockedOps(ctx: BlockedContext): BlockedOps {
   const { t, B, bs } = ctx;
   const padded = (c: number) => Math.ceil(c / bs) * bs;
   const nchwc = (type: string, inputs: string[], attrs: Parameters<Tape['op']>[2] = {}, base?: string) =>
-    t.op(type, inputs, attrs, base ?? `nchwc_${type.toLowerCase()}`, NCHWC_DOMAIN);
+    t.op(type, inputs, attrs, base, NCHWC_DOMAIN);
   const reshape = (x: string, shape: number[], base?: string) =>
     t.op('Reshape', [x, t.ints(shape)], {}, base);
   const transpose = (x: string, perm: number[], base?: string) =>
@@ -69,7 +73,7 @@ export function blockedOps(ctx: BlockedContext): BlockedOps {
   /** A plain NCHW feature as a blocked one. */
   const toBlocked = (x: Feature): Feature => {
     const c = x.channels;
-    const y = reorderInput(x.name, c, `${x.name}/blocked`);
+    const y = reorderInput(x.name, c, t.scoped('blocked'));
     t.onBackward(() => {
       const dy = t.grad(y);
       if (dy) t.addGrad(x.name, nchwc('ReorderOutput', [dy], { channels: { int: c } }));
@@ -98,7 +102,7 @@ export function blockedOps(ctx: BlockedContext): BlockedOps {
       'Conv',
       [reshape(x, [1, B * cp, h, w]), reshape(y, [B * cp, 1, h, w])],
       { kernel_shape: { ints: [h, w] }, group: { int: B * cp } },
-      'nchwc_dot',
+      t.scoped('dot'),
     );
     return t.op('ReduceSum', [reshape(dot, [B, cp]), t.ints([0])], { keepdims: { int: 0 } });
   };
@@ -248,7 +252,7 @@ export function blockedOps(ctx: BlockedContext): BlockedOps {
         dilations: { ints: [s, s] },
         group: { int: B * cp },
       },
-      `${c.kernel}/corr`,
+      t.scoped('kernel_corr'),
     );
     let g = t.op('ReduceSum', [reshape(corr, [B, cp / bs, kh, kw, bs]), t.ints([0])], {
       keepdims: { int: 0 },
@@ -352,7 +356,7 @@ export function blockedOps(ctx: BlockedContext): BlockedOps {
       const negAOverM = t.op('Mul', [a, t.float(-1 / m)]);
       const bc = t.op('Mul', [t.op('Mul', [negAOverM, t.op('Mul', [rstd, rstd])]), sumDyXc]);
       const cc = t.op('Sub', [t.op('Mul', [negAOverM, sumDy]), t.op('Mul', [mean, bc])]);
-      const xPart = affine(x.name, C, bc, cc);
+      const xPart = affine(x.name, C, bc, cc, undefined, t.scoped('dx_x'));
       t.addGrad(x.name, affine(dy, C, a, zerosVector(C), xPart, `${layer}/dx`));
     });
     return { ...x, name: y };
@@ -385,5 +389,25 @@ export function blockedOps(ctx: BlockedContext): BlockedOps {
     return y;
   };
 
-  return { conv, batchNorm, globalAveragePool };
+  const weightedSum = (xs: Feature[], ws: string[], name: string): string => {
+    const { channels: c } = xs[0]!;
+    const cp = padded(c);
+    let y = '';
+    xs.forEach((x, i) => {
+      const scale = t.op('Expand', [ws[i]!, t.ints([cp])]);
+      y = affine(
+        x.name,
+        c,
+        scale,
+        zerosVector(c),
+        i > 0 ? y : undefined,
+        i === xs.length - 1 ? name : undefined,
+      );
+    });
+    return y;
+  };
+  const dot = (a: string, x: Feature): string =>
+    t.op('ReduceSum', [channelDot(a, x.name, x.channels, x.h, x.w)], { keepdims: { int: 1 } });
+
+  return { conv, batchNorm, globalAveragePool, weightedSum, dot };
 }

@@ -89,6 +89,7 @@ export class Tape {
   private readonly backward: Array<() => void> = [];
   private readonly grads = new Map<string, string[]>();
   private readonly constants = new Map<string, string>();
+  private scope = '';
 
   constructor(inputs: string[]) {
     this.g = new GraphBuilder(inputs);
@@ -111,7 +112,7 @@ export class Tape {
   ): string {
     return this.g.node(
       type,
-      this.unique(base ?? type.toLowerCase()),
+      this.unique(base ?? this.scoped(type.toLowerCase())),
       inputs,
       attrs,
       domain ? { domain } : {},
@@ -152,8 +153,26 @@ export class Tape {
     return name;
   }
 
+  /** Runs `f` with `scope` as the prefix of default op names (so do the backward rules it
+   * registers): profiles and graph dumps name every op after its layer. */
+  within<T>(scope: string, f: () => T): T {
+    const outer = this.scope;
+    this.scope = scope;
+    try {
+      return f();
+    } finally {
+      this.scope = outer;
+    }
+  }
+
+  /** `suffix` within the current scope (a name for op's `base`). */
+  scoped(suffix: string): string {
+    return this.scope ? `${this.scope}/${suffix}` : suffix;
+  }
+
   onBackward(f: () => void): void {
-    this.backward.push(f);
+    const scope = this.scope;
+    this.backward.push(() => this.within(scope, f));
   }
 
   addGrad(tensor: string, grad: string): void {
@@ -233,7 +252,7 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   };
 
   // ---- ops with their backward rules ----
-  const relu = (x: Feature, name: string): Feature => {
+  const reluOp = (x: Feature, name: string): Feature => {
     const y = t.op('Relu', [x.name], {}, name);
     t.onBackward(() => {
       const dy = t.grad(y);
@@ -245,7 +264,7 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     return { ...x, name: y };
   };
 
-  const conv = (x: Feature, c: ConvSpec): Feature => {
+  const convOp = (x: Feature, c: ConvSpec): Feature => {
     if (blocked) return blocked.conv(x, c);
     const { k, stride: s } = c;
     const cin = x.channels;
@@ -418,7 +437,7 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     ? blockedOps({ t, B, bs: options.blockSize, param, epsilon: eps, updateMoving })
     : null;
 
-  const batchNorm = (x: Feature, layer: string): Feature => {
+  const batchNormOp = (x: Feature, layer: string): Feature => {
     if (x.blocked && blocked) return blocked.batchNorm(x, layer);
     const C = x.channels;
     const m = B * x.h * x.w;
@@ -457,24 +476,30 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     return { ...x, name: y };
   };
 
-  const weightedSum = (xs: Feature[], layer: string): Feature => {
+  const weightedSumOp = (xs: Feature[], layer: string): Feature => {
     const logits = param(`${layer}/logits`);
     const w = t.op('Sigmoid', [logits], {}, `${layer}/weights`);
     const ws = xs.map((_, i) =>
       t.op('Gather', [w, t.ints([i], true)], { axis: { int: 0 } }, `${layer}/w${i}`),
     );
-    const y = t.op(
-      'Sum',
-      xs.map((x, i) => t.op('Mul', [x.name, ws[i]!], {}, `${layer}/mul${i}`)),
-      {},
-      layer,
-    );
+    const blk = blocked && xs[0]!.blocked ? blocked : null;
+    const y = blk
+      ? blk.weightedSum(xs, ws, layer)
+      : t.op(
+          'Sum',
+          xs.map((x, i) => t.op('Mul', [x.name, ws[i]!], {}, `${layer}/mul${i}`)),
+          {},
+          layer,
+        );
     t.onBackward(() => {
       const dy = t.grad(y);
       if (!dy) return;
       const dws = xs.map((x, i) => {
         t.addGrad(x.name, t.op('Mul', [dy, ws[i]!]));
-        return t.op('ReduceSum', [t.op('Mul', [dy, x.name])], { keepdims: { int: 1 } }); // [1,1,1,1]
+        // sum(dy * x): [1, 1, 1, 1] (plain), [1] (blocked)
+        return blk
+          ? blk.dot(dy, x)
+          : t.op('ReduceSum', [t.op('Mul', [dy, x.name])], { keepdims: { int: 1 } });
       });
       const dw = t.op('Reshape', [t.op('Concat', dws, { axis: { int: 0 } }), t.ints([xs.length])]);
       const dsig = t.op('Mul', [w, t.op('Sub', [t.float(1), w])]);
@@ -499,6 +524,12 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     });
     return { ...xs[0]!, name: y };
   };
+
+  // Every layer's ops named within its scope.
+  const relu = (x: Feature, name: string) => t.within(name, () => reluOp(x, name));
+  const conv = (x: Feature, c: ConvSpec) => t.within(c.name, () => convOp(x, c));
+  const batchNorm = (x: Feature, layer: string) => t.within(layer, () => batchNormOp(x, layer));
+  const weightedSum = (xs: Feature[], layer: string) => t.within(layer, () => weightedSumOp(xs, layer));
 
   // ---- the network ----
   let x: Feature = {
