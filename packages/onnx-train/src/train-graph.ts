@@ -7,8 +7,9 @@
 // buffers travel in tfjs layout under their spec names, so state moves 1:1 between this
 // engine, tfjs models, checkpoints and the exporter.
 //
-// Inputs:  image [B, C, H, W] (normalized, NCHW), targets [B, classes], lr [] and, per
-//          trainable parameter p: p and `p:momentum`; per moving statistic m: m.
+// Inputs:  image [B, H, W, C] uint8 (NHWC, as data sets store images; normalized in the graph),
+//          labels [B] uint8, lr [] and, per trainable parameter p: p and `p:momentum`; per
+//          moving statistic m: m.
 // Outputs: loss [], logits [B, classes]; `p:next`, `p:momentum_next`, `m:next`.
 
 import {
@@ -42,6 +43,8 @@ export interface TrainGraphOptions {
   nesterov: boolean;
   /** L2 weight decay, added to the gradient of parameters whose `decay` is true. */
   weightDecay: number;
+  /** Label smoothing of the targets built from the labels. */
+  labelSmoothing: number;
   /** Channels per block of onnxruntime's NCHWc layout (train-graph-nchwc.ts), or 0 / absent for
    * plain NCHW with standard ops only. */
   blockSize?: number;
@@ -71,13 +74,13 @@ export interface TrainGraph {
   batchSize: number;
   /** Every parameter of the spec, in parameterList order. */
   parameters: TrainGraphParameter[];
-  inputs: { image: string; targets: string; lr: string };
+  inputs: { image: string; labels: string; lr: string };
   outputs: { loss: string; logits: string };
 }
 
 const WHERE = '@randwire/onnx-train/train-graph';
 const TRAIN_GRAPH_OPSET = 17;
-const TRAIN_INPUTS = Object.freeze({ image: INPUT_NAME, targets: 'targets', lr: 'lr' });
+const TRAIN_INPUTS = Object.freeze({ image: INPUT_NAME, labels: 'labels', lr: 'lr' });
 const TRAIN_OUTPUTS = Object.freeze({ loss: 'loss', logits: OUTPUT_NAMES.logits });
 const nextName = (p: string) => `${p}:next`;
 const momentumName = (p: string) => `${p}:momentum`;
@@ -237,7 +240,7 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   }
   const params = parameterList(spec);
   const byName = new Map(params.map((p) => [p.name, p]));
-  const graphInputs: string[] = [TRAIN_INPUTS.image, TRAIN_INPUTS.targets, TRAIN_INPUTS.lr];
+  const graphInputs: string[] = [TRAIN_INPUTS.image, TRAIN_INPUTS.labels, TRAIN_INPUTS.lr];
   for (const p of params) {
     graphInputs.push(p.name);
     if (p.trainable) graphInputs.push(momentumName(p.name));
@@ -531,12 +534,43 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   const batchNorm = (x: Feature, layer: string) => t.within(layer, () => batchNormOp(x, layer));
   const weightedSum = (xs: Feature[], layer: string) => t.within(layer, () => weightedSumOp(xs, layer));
 
+  // ---- the inputs: normalized images (NCHW) and label-smoothed targets ----
+  const { height: H, width: W, channels: C } = spec.input;
+  // x' = (x / 255 - mean[c]) / std[c] through a lookup table of the 256 byte values per channel:
+  // the exact float values of @randwire/tfjs's normalizedValues.
+  const table = new Float32Array(256 * C);
+  for (let c = 0; c < C; c++) {
+    for (let v = 0; v < 256; v++) table[v * C + c] = (v / 255 - spec.input.mean[c]!) / spec.input.std[c]!;
+  }
+  const lut = t.g.initializer(t.unique('input/table'), [256 * C], table);
+  const INT64 = onnx.TensorProto.DataType.INT64;
+  let index = t.op('Cast', [TRAIN_INPUTS.image], { to: { int: INT64 } }, 'input/index');
+  if (C > 1) {
+    const channel = t.ints(Array.from({ length: C }, (_, c) => c));
+    index = t.op('Add', [t.op('Mul', [index, t.ints([C], true)]), channel]);
+  }
+  const normalized = t.op('Gather', [lut, index], { axis: { int: 0 } }, 'input/normalized'); // NHWC
+  const ls = options.labelSmoothing;
+  const isLabel = t.op('Equal', [
+    t.op('Reshape', [t.op('Cast', [TRAIN_INPUTS.labels], { to: { int: INT64 } }), t.ints([B, 1])]),
+    t.ints(Array.from({ length: spec.classes }, (_, k) => k)),
+  ]);
+  const targets = t.op(
+    'Where',
+    [isLabel, t.float(1 - ls + ls / spec.classes), t.float(ls / spec.classes)],
+    {},
+    'targets',
+  );
+
   // ---- the network ----
   let x: Feature = {
-    name: INPUT_NAME,
-    channels: spec.input.channels,
-    h: spec.input.height,
-    w: spec.input.width,
+    name:
+      C === 1
+        ? t.op('Reshape', [normalized, t.ints([B, 1, H, W])], {}, 'input/nchw')
+        : t.op('Transpose', [normalized], { perm: { ints: [0, 3, 1, 2] } }, 'input/nchw'),
+    channels: C,
+    h: H,
+    w: W,
   };
   let first = true;
   for (const unit of spec.stem) {
@@ -638,16 +672,13 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   const logp = t.op('LogSoftmax', [logits], { axis: { int: 1 } });
   t.named(
     'Mul',
-    [
-      t.op('ReduceSum', [t.op('Mul', [TRAIN_INPUTS.targets, logp])], { keepdims: { int: 0 } }),
-      t.float(-1 / B),
-    ],
+    [t.op('ReduceSum', [t.op('Mul', [targets, logp])], { keepdims: { int: 0 } }), t.float(-1 / B)],
     TRAIN_OUTPUTS.loss,
   );
   // Backward, from the logits down.
   const dLogits = t.op(
     'Mul',
-    [t.op('Sub', [t.op('Softmax', [logits], { axis: { int: 1 } }), TRAIN_INPUTS.targets]), t.float(1 / B)],
+    [t.op('Sub', [t.op('Softmax', [logits], { axis: { int: 1 } }), targets]), t.float(1 / B)],
     {},
     'logits/grad',
   );
@@ -693,13 +724,19 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   }
 
   const f = (name: string, dims: number[], doc: string) => floatValueInfo(name, dims, doc);
+  const uint8 = (name: string, dims: number[], doc: string): onnx.IValueInfoProto => ({
+    name,
+    docString: doc,
+    type: {
+      tensorType: {
+        elemType: onnx.TensorProto.DataType.UINT8,
+        shape: { dim: dims.map((d) => ({ dimValue: d })) },
+      },
+    },
+  });
   const inputs = [
-    f(
-      TRAIN_INPUTS.image,
-      [B, spec.input.channels, spec.input.height, spec.input.width],
-      'normalized images, NCHW',
-    ),
-    f(TRAIN_INPUTS.targets, [B, spec.classes], 'target distribution per example (label-smoothed one-hot)'),
+    uint8(TRAIN_INPUTS.image, [B, H, W, C], 'images, uint8 NHWC (normalized in the graph)'),
+    uint8(TRAIN_INPUTS.labels, [B], 'class of each image'),
     f(TRAIN_INPUTS.lr, [], 'learning rate of this step'),
   ];
   const outputs = [

@@ -135,6 +135,11 @@ describe('OnnxTrainStep matches tfjs TrainStep', () => {
     }
   });
 
+  it('three image channels (normalized per channel inside the graph), odd channel counts', async () => {
+    const spec = handSpec({ imageChannels: 3, stem: [[1, 5, false]], stages: [[5, 6, true]], name: 'rgb' });
+    expectAgreement(await compareSteps(spec, {}, 2));
+  });
+
   it('Nesterov, no weight decay, stem with pre-ReLU and two stem units at stride 2', async () => {
     const spec = handSpec({
       height: 10,

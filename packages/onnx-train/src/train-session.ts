@@ -5,7 +5,7 @@
 // smoothing, SGD momentum with coupled weight decay; a non-finite loss leaves every value as
 // it was (`applied: false`).
 import { availableParallelism } from 'node:os';
-import { floatValueInfo, type GraphOptimizationLevel, normalizeUint8ToNchw } from '@randwire/onnx';
+import { floatValueInfo, type GraphOptimizationLevel } from '@randwire/onnx';
 import { type NetworkSpec, parameterList } from '@randwire/spec';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
@@ -88,10 +88,16 @@ const WHERE = '@randwire/onnx-train/train-session';
 interface Compiled {
   graph: TrainGraph;
   session: ort.InferenceSession;
+  /** Preallocated outputs. */
+  loss: ort.Tensor;
+  logits: ort.Tensor;
 }
 
 export class OnnxTrainStep {
-  private readonly values = new Map<string, ort.Tensor>();
+  /** Parameters and momentum buffers by graph input name, and as many spare buffers, which the
+   * next step writes. */
+  private values = new Map<string, ort.Tensor>();
+  private spare = new Map<string, ort.Tensor>();
   private readonly compiled = new Map<number, Compiled>();
   readonly threads: number;
 
@@ -136,9 +142,12 @@ export class OnnxTrainStep {
     }
     const step = new OnnxTrainStep(spec, Object.freeze(o), bs);
     step.setWeights(weights, 'initial weights');
-    for (const p of parameterList(spec)) {
-      if (p.trainable) step.values.set(`${p.name}:momentum`, zeros(p.shape));
-    }
+    step.setMomentum(
+      parameterList(spec)
+        .filter((p) => p.trainable)
+        .map((p) => ({ name: p.name, shape: p.shape, values: new Float32Array(size(p.shape)) })),
+      'initial momentum',
+    );
     if (batchSize !== undefined) await step.compile(batchSize);
     return step;
   }
@@ -155,7 +164,7 @@ export class OnnxTrainStep {
         intraOpNumThreads: this.threads,
         interOpNumThreads: 1,
       });
-      c = { graph, session };
+      c = { graph, session, loss: zeros([]), logits: zeros([batchSize, this.spec.classes]) };
     } catch (e) {
       throw new OnnxTrainError(
         `${WHERE}: onnxruntime cannot load the training graph of '${this.spec.name}' (batch ${batchSize}): ${(e as Error).message}`,
@@ -166,45 +175,59 @@ export class OnnxTrainStep {
     return c;
   }
 
-  /** One SGD step on `size` uint8 NHWC images with learning rate `lr`. */
+  /** One SGD step on `size` uint8 NHWC images with learning rate `lr`. The images and labels
+   * go to onnxruntime as they are (normalized and one-hot inside the graph); the new weights
+   * and momentum buffers are written in place into the spare set of buffers, which then
+   * becomes the current one (no copies, no allocations per step). */
   async run(images: Uint8Array, labels: Uint8Array, size: number, lr: number): Promise<OnnxStepResult> {
     const { height, width, channels } = this.spec.input;
     const classes = this.spec.classes;
     if (labels.length < size) {
       throw new OnnxTrainError(`${WHERE}: ${labels.length} labels for a batch of ${size}`);
     }
-    const { graph, session } = await this.compile(size);
-    const image = normalizeUint8ToNchw(
-      images.subarray(0, size * height * width * channels),
-      [size, height, width, channels],
-      this.spec.input,
-    );
-    const ls = this.options.labelSmoothing;
-    const targets = new Float32Array(size * classes).fill(ls / classes);
+    const pixels = size * height * width * channels;
+    if (images.length < pixels) {
+      throw new OnnxTrainError(
+        `${WHERE}: ${images.length} bytes of images for a batch of ${size} (${pixels})`,
+      );
+    }
     for (let i = 0; i < size; i++) {
       const y = labels[i]!;
       if (y >= classes) throw new OnnxTrainError(`${WHERE}: label ${y} at index ${i}: must be < ${classes}`);
-      targets[i * classes + y] = 1 - ls + ls / classes;
     }
+    const c = await this.compile(size);
+    const { graph } = c;
     const feeds: Record<string, ort.Tensor> = {
-      [graph.inputs.image]: new ort.Tensor('float32', image, [size, channels, height, width]),
-      [graph.inputs.targets]: new ort.Tensor('float32', targets, [size, classes]),
+      [graph.inputs.image]: new ort.Tensor('uint8', images.subarray(0, pixels), [
+        size,
+        height,
+        width,
+        channels,
+      ]),
+      [graph.inputs.labels]: new ort.Tensor('uint8', labels.subarray(0, size), [size]),
       [graph.inputs.lr]: new ort.Tensor('float32', new Float32Array([lr]), []),
+    };
+    const fetches: Record<string, ort.Tensor> = {
+      [graph.outputs.loss]: c.loss,
+      [graph.outputs.logits]: c.logits,
     };
     for (const p of graph.parameters) {
       feeds[p.input] = this.values.get(p.input)!;
-      if (p.momentumInput) feeds[p.momentumInput] = this.values.get(p.momentumInput)!;
+      fetches[p.output] = this.spare.get(p.input)!;
+      if (p.momentumInput && p.momentumOutput) {
+        feeds[p.momentumInput] = this.values.get(p.momentumInput)!;
+        fetches[p.momentumOutput] = this.spare.get(p.momentumInput)!;
+      }
     }
-    let out: ort.InferenceSession.OnnxValueMapType;
     try {
-      out = await session.run(feeds);
+      await c.session.run(feeds, fetches);
     } catch (e) {
       throw new OnnxTrainError(`${WHERE}: onnxruntime failed on a training step: ${(e as Error).message}`, {
         cause: e,
       });
     }
-    const loss = (out[graph.outputs.loss]!.data as Float32Array)[0]!;
-    const logits = out[graph.outputs.logits]!.data as Float32Array;
+    const loss = (c.loss.data as Float32Array)[0]!;
+    const logits = c.logits.data as Float32Array;
     let correct = 0;
     for (let i = 0; i < size; i++) {
       let best = 0;
@@ -212,13 +235,7 @@ export class OnnxTrainStep {
       if (best === labels[i]) correct++;
     }
     const applied = Number.isFinite(loss);
-    if (applied) {
-      for (const p of graph.parameters) {
-        this.values.set(p.input, out[p.output] as ort.Tensor);
-        if (p.momentumInput && p.momentumOutput)
-          this.values.set(p.momentumInput, out[p.momentumOutput] as ort.Tensor);
-      }
-    }
+    if (applied) [this.values, this.spare] = [this.spare, this.values];
     return { loss, correct, applied };
   }
 
@@ -269,8 +286,7 @@ export class OnnxTrainStep {
     for (const p of expected) {
       const a = byName.get(p.name);
       if (!a) throw new OnnxTrainError(`${source}: missing ${what} '${p.name}'`);
-      const size = p.shape.reduce((x, y) => x * y, 1);
-      if (a.shape.join(',') !== p.shape.join(',') || a.values.length !== size) {
+      if (a.shape.join(',') !== p.shape.join(',') || a.values.length !== size(p.shape)) {
         throw new OnnxTrainError(
           `${source}: ${what} '${p.name}' has shape [${a.shape}], the spec needs [${p.shape}]`,
         );
@@ -284,7 +300,10 @@ export class OnnxTrainStep {
         `${source}: ${what}s the spec '${this.spec.name}' does not have: ${extra.slice(0, 5).join(', ')}`,
       );
     }
-    for (const [k, v] of next) this.values.set(k, v);
+    for (const [k, v] of next) {
+      this.values.set(k, v);
+      if (!this.spare.has(k)) this.spare.set(k, zeros(v.dims as number[]));
+    }
   }
 
   async dispose(): Promise<void> {
@@ -293,6 +312,8 @@ export class OnnxTrainStep {
   }
 }
 
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
 function zeros(shape: number[]): ort.Tensor {
-  return new ort.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
+  return new ort.Tensor('float32', new Float32Array(size(shape)), shape);
 }
