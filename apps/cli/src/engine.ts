@@ -39,24 +39,7 @@ export function onnxruntimeUnsupported(spec: NetworkSpec, dropEdge: number): str
 
 /** The onnxruntime engine (threads: intra-op threads, default every core). */
 export function onnxruntimeEngine(threads?: number): TrainEngineFactory {
-  return async ({ model, spec, options, batchSize }) => {
-    const { OnnxTrainStep } = loadOnnxTrain();
-    const { modelWeights, setModelWeights } = loadTfjs();
-    const step = await OnnxTrainStep.create(
-      spec,
-      modelWeights(model, spec),
-      { ...options, ...(threads !== undefined ? { threads } : {}) },
-      batchSize,
-    );
-    return {
-      name: 'onnxruntime',
-      run: (images, labels, size, _step, lr) => step.run(images, labels, size, lr),
-      syncModel: () => setModelWeights(model, spec, step.weights(), 'onnxruntime engine'),
-      getMomentum: () => step.momentum(),
-      setMomentum: (state, source) => step.setMomentum(state, source),
-      dispose: () => step.dispose(),
-    };
-  };
+  return loadOnnxTrain().onnxTrainEngine(loadTfjs(), threads !== undefined ? { threads } : {});
 }
 
 /** Resolves `--engine` for a run, says on stderr which engine runs and why. */

@@ -1,4 +1,6 @@
 export { OnnxTrainError } from './errors';
+export type { EngineRecipe, ModelWeightsAccess, OnnxTrainEngine } from './train-engine';
+export { onnxTrainEngine } from './train-engine';
 export type { TrainGraph, TrainGraphOptions, TrainGraphParameter } from './train-graph';
 export { buildTrainingGraph, TRAIN_GRAPH_TRANSFORMS } from './train-graph';
 export type { NamedArray, OnnxStepResult, OnnxTrainLayout, OnnxTrainOptions } from './train-session';

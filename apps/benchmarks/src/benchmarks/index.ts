@@ -6,6 +6,7 @@ import { memory } from './memory';
 import { onnxInference } from './onnx-inference';
 import { specGeneration } from './spec-generation';
 import { training } from './training';
+import { trainingLoop } from './training-loop';
 import { trainingScaling } from './training-scaling';
 import { wasmKernels } from './wasm-kernels';
 
@@ -13,6 +14,7 @@ export const benchmarks: Benchmark[] = [
   graphGeneration,
   specGeneration,
   training,
+  trainingLoop,
   trainingScaling,
   memory,
   wasmKernels,

@@ -1,0 +1,65 @@
+// The onnxruntime engine of @randwire/tfjs's training loop (`train(..., { engine })`, what
+// `randwire train --engine onnxruntime` runs): OnnxTrainStep holds the weights and momentum
+// buffers and copies the weights into the tfjs model when the loop asks (end of each epoch,
+// checkpoints). Typed structurally, so this package needs no tfjs at run time: the caller
+// passes @randwire/tfjs's modelWeights / setModelWeights.
+import type { NetworkSpec } from '@randwire/spec';
+import { type NamedArray, type OnnxStepResult, type OnnxTrainOptions, OnnxTrainStep } from './train-session';
+
+/** How the engine reads and writes a model's weights (@randwire/tfjs's functions). */
+export interface ModelWeightsAccess<M> {
+  modelWeights(model: M, spec: NetworkSpec): NamedArray[];
+  setModelWeights(model: M, spec: NetworkSpec, weights: NamedArray[], source: string): void;
+}
+
+/** The recipe train() passes to an engine (its TrainStepOptions). */
+export interface EngineRecipe {
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number;
+  labelSmoothing: number;
+}
+
+/** @randwire/tfjs's TrainEngine, structurally. */
+export interface OnnxTrainEngine {
+  readonly name: 'onnxruntime';
+  run(
+    images: Uint8Array,
+    labels: Uint8Array,
+    size: number,
+    step: number,
+    lr: number,
+  ): Promise<OnnxStepResult>;
+  syncModel(): void;
+  getMomentum(): NamedArray[];
+  setMomentum(state: NamedArray[], source: string): void;
+  dispose(): Promise<void>;
+}
+
+/** A TrainEngineFactory for train(): the engine starts from the model's weights. */
+export function onnxTrainEngine<M>(
+  access: ModelWeightsAccess<M>,
+  options: Pick<Partial<OnnxTrainOptions>, 'threads' | 'layout'> = {},
+): (args: {
+  model: M;
+  spec: NetworkSpec;
+  options: EngineRecipe;
+  batchSize: number;
+}) => Promise<OnnxTrainEngine> {
+  return async ({ model, spec, options: recipe, batchSize }) => {
+    const step = await OnnxTrainStep.create(
+      spec,
+      access.modelWeights(model, spec),
+      { ...recipe, ...options },
+      batchSize,
+    );
+    return {
+      name: 'onnxruntime',
+      run: (images, labels, size, _step, lr) => step.run(images, labels, size, lr),
+      syncModel: () => access.setModelWeights(model, spec, step.weights(), 'onnxruntime engine'),
+      getMomentum: () => step.momentum(),
+      setMomentum: (state, source) => step.setMomentum(state, source),
+      dispose: () => step.dispose(),
+    };
+  };
+}
