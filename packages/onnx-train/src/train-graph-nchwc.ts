@@ -269,11 +269,14 @@ export function blockedOps(ctx: BlockedContext): BlockedOps {
     const { k, stride: s, cout: co } = c;
     const ci = x.channels;
     const rows = B * oh * ow;
-    const dyRows = reshape(toPlain(dy, co, true), [rows, co]);
+    // dy as [co, B·oh·ow] (MLAS multiplies it without transposing, 1.5× faster than dy^T).
+    const dyT = reshape(transpose(reshape(toPlain(dy, co, false), [B, co, oh * ow]), [1, 0, 2]), [co, rows]);
     const xNhwc = x.blocked ? toPlain(x.name, ci, true) : transpose(x.name, [0, 2, 3, 1]);
-    const gemm = (window: string) =>
-      t.op('Gemm', [reshape(window, [rows, ci]), dyRows], { transA: { int: 1 } });
-    if (k === 1 && s === 1) return reshape(gemm(xNhwc), [1, 1, ci, co], `${c.kernel}/grad`);
+    const gemm = (window: string) => t.op('Gemm', [dyT, reshape(window, [rows, ci])]); // [co, ci]
+    // [co, ci] -> [ci, co] through a 3-d view: onnxruntime would fuse a 2-d Transpose back
+    // into the Gemm (GemmTransposeFusion), as transposed operands.
+    const swap = (m: string, n: number) => transpose(reshape(m, [n, co, ci]), [0, 2, 1]);
+    if (k === 1 && s === 1) return reshape(swap(gemm(xNhwc), 1), [1, 1, ci, co], `${c.kernel}/grad`);
     const xp = pads.some((p) => p !== 0)
       ? t.op('Pad', [xNhwc, t.ints([0, pads[0]!, pads[1]!, 0, 0, pads[2]!, pads[3]!, 0])], {
           mode: { string: 'constant' },
@@ -292,7 +295,11 @@ export function blockedOps(ctx: BlockedContext): BlockedOps {
         taps.push(gemm(window));
       }
     }
-    return reshape(t.op('Concat', taps, { axis: { int: 0 } }), [k, k, ci, co], `${c.kernel}/grad`);
+    return reshape(
+      swap(t.op('Concat', taps, { axis: { int: 0 } }), k * k),
+      [k, k, ci, co],
+      `${c.kernel}/grad`,
+    );
   };
 
   /** Each channel repeated `mult` times (channel c * mult + m reads channel c), blocked. */

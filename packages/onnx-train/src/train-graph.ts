@@ -260,9 +260,11 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     t.onBackward(() => {
       const dy = t.grad(y);
       if (!dy) return;
-      const zero = t.float(0);
-      const mask = t.op('Greater', [y, zero], {}, `${name}/mask`);
-      t.addGrad(x.name, t.op('Where', [mask, dy, zero], {}, `${name}/dx`));
+      // dy * (y > 0) as a float mask: onnxruntime's Where is ~1.4× slower than Cast + Mul.
+      const mask = t.op('Cast', [t.op('Greater', [y, t.float(0)])], {
+        to: { int: onnx.TensorProto.DataType.FLOAT },
+      });
+      t.addGrad(x.name, t.op('Mul', [dy, mask], {}, `${name}/dx`));
     });
     return { ...x, name: y };
   };
