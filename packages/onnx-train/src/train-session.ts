@@ -28,6 +28,13 @@ export interface OnnxTrainOptions extends Omit<TrainGraphOptions, 'batchSize' | 
   /** Activation layout of the graph: onnxruntime's blocked NCHWc kernels (`nchwc`, the default
    * `auto` when this onnxruntime has them) or plain NCHW with standard ONNX ops only. */
   layout?: OnnxTrainLayout;
+  /** onnxruntime's memory pattern (one planned block for all of a run's tensors, default
+   * false): a few percent faster on small networks, but its plan of a training step holds
+   * about twice the memory of the arena's reuse (configuration B, batch 64: 2.7 vs 1.5 GiB). */
+  memoryPattern?: boolean;
+  /** Profile every run with onnxruntime's profiler into files starting with this path
+   * (`endProfiling()` writes them). */
+  profile?: string;
 }
 
 export const ONNX_TRAIN_LAYOUTS = ['auto', 'nchwc', 'nchw'] as const;
@@ -125,6 +132,8 @@ export class OnnxTrainStep {
       graphOptimizationLevel: options.graphOptimizationLevel ?? ONNX_TRAIN_DEFAULTS.graphOptimizationLevel,
       layout: options.layout ?? ONNX_TRAIN_DEFAULTS.layout,
       ...(options.threads != null ? { threads: options.threads } : {}),
+      ...(options.memoryPattern != null ? { memoryPattern: options.memoryPattern } : {}),
+      ...(options.profile != null ? { profile: options.profile } : {}),
     };
     if (!ONNX_TRAIN_LAYOUTS.includes(o.layout!)) {
       throw new OnnxTrainError(
@@ -163,6 +172,8 @@ export class OnnxTrainStep {
         graphOptimizationLevel: this.options.graphOptimizationLevel ?? 'all',
         intraOpNumThreads: this.threads,
         interOpNumThreads: 1,
+        enableMemPattern: this.options.memoryPattern ?? false,
+        ...(this.options.profile ? { enableProfiling: true, profileFilePrefix: this.options.profile } : {}),
       });
       c = { graph, session, loss: zeros([]), logits: zeros([batchSize, this.spec.classes]) };
     } catch (e) {
@@ -304,6 +315,11 @@ export class OnnxTrainStep {
       this.values.set(k, v);
       if (!this.spare.has(k)) this.spare.set(k, zeros(v.dims as number[]));
     }
+  }
+
+  /** Ends onnxruntime's profiling (option `profile`): writes the profile files. */
+  endProfiling(): void {
+    for (const c of this.compiled.values()) c.session.endProfiling();
   }
 
   async dispose(): Promise<void> {
