@@ -269,10 +269,20 @@ export function blockedOps(ctx: BlockedContext): BlockedOps {
     const { k, stride: s, cout: co } = c;
     const ci = x.channels;
     const rows = B * oh * ow;
-    // dy as [co, B·oh·ow] (MLAS multiplies it without transposing, 1.5× faster than dy^T).
-    const dyT = reshape(transpose(reshape(toPlain(dy, co, false), [B, co, oh * ow]), [1, 0, 2]), [co, rows]);
+    const P = oh * ow;
+    // dy · x^T with dy as [co, B·oh·ow] (MLAS multiplies it without transposing, 1.5× faster
+    // than x^T · dy). When a map has more positions than input channels, per image instead
+    // ([B, co, P] · [B, P, ci], summed over the batch): no transpose of dy.
+    const perImage = P > ci;
+    const dyPlain = reshape(toPlain(dy, co, false), [B, co, P]);
+    const dyT = perImage ? dyPlain : reshape(transpose(dyPlain, [1, 0, 2]), [co, rows]);
     const xNhwc = x.blocked ? toPlain(x.name, ci, true) : transpose(x.name, [0, 2, 3, 1]);
-    const gemm = (window: string) => t.op('Gemm', [dyT, reshape(window, [rows, ci])]); // [co, ci]
+    const gemm = (window: string) =>
+      perImage
+        ? t.op('ReduceSum', [t.op('MatMul', [dyT, reshape(window, [B, P, ci])]), t.ints([0])], {
+            keepdims: { int: 0 },
+          })
+        : t.op('Gemm', [dyT, reshape(window, [rows, ci])]); // [co, ci]
     // [co, ci] -> [ci, co] through a 3-d view: onnxruntime would fuse a 2-d Transpose back
     // into the Gemm (GemmTransposeFusion), as transposed operands.
     const swap = (m: string, n: number) => transpose(reshape(m, [n, co, ci]), [0, 2, 1]);
