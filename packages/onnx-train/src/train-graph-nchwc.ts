@@ -84,16 +84,12 @@ export function blockedOps(ctx: BlockedContext): BlockedOps {
   const toPlain = (x: string, c: number, channelsLast: boolean) =>
     nchwc('ReorderOutput', [x], { channels: { int: c }, channels_last: { int: channelsLast ? 1 : 0 } });
 
-  /** Per-channel sums over batch and positions of a blocked [B, cp, h, w] tensor -> [cp]. */
-  const channelSum = (x: string, c: number, h: number, w: number, op = 'ReduceSum'): string => {
-    const cp = padded(c);
-    const view = reshape(x, [(B * cp) / bs, h * w, bs]);
-    const perImage =
-      op === 'ReduceSum'
-        ? t.op('ReduceSum', [view, t.ints([1])], { keepdims: { int: 0 } })
-        : t.op(op, [view], { axes: { ints: [1] }, keepdims: { int: 0 } });
-    return t.op('ReduceSum', [reshape(perImage, [B, cp]), t.ints([0])], { keepdims: { int: 0 } });
-  };
+  /** Per-image channel means of a blocked [B, cp, h, w] tensor -> [B, cp] (MLAS's NCHWc pool:
+   * 1.7× faster than a ReduceSum over the blocked view). */
+  const imageMeans = (x: string, c: number) => reshape(nchwc('GlobalAveragePool', [x]), [B, padded(c)]);
+  /** Per-channel means over batch and positions -> [cp]. */
+  const channelMean = (x: string, c: number, base?: string) =>
+    t.op('ReduceMean', [imageMeans(x, c)], { axes: { ints: [0] }, keepdims: { int: 0 } }, base);
   /** Per-channel sums of x * y (both blocked [B, cp, h, w]) -> [cp]: a depthwise convolution
    * of x with y as the kernel, batch folded into channels (no product tensor). */
   const channelDot = (x: string, y: string, c: number, h: number, w: number): string => {
@@ -339,8 +335,9 @@ export function blockedOps(ctx: BlockedContext): BlockedOps {
     const C = x.channels;
     const { h, w } = x;
     const m = B * h * w;
-    const mean = t.op('Mul', [channelSum(x.name, C, h, w), t.float(1 / m)], {}, `${layer}/mean`);
-    const meanSq = t.op('Mul', [channelSum(x.name, C, h, w, 'ReduceSumSquare'), t.float(1 / m)]);
+    const mean = channelMean(x.name, C, `${layer}/mean`);
+    // Σ x² as a dot-product convolution: 7× faster than ReduceSumSquare over the blocked view.
+    const meanSq = t.op('Mul', [channelDot(x.name, x.name, C, h, w), t.float(1 / m)]);
     // Biased variance E[x²] - mean² (one read of x, no centered copy), clamped at 0.
     const variance = t.op(
       'Max',
@@ -364,7 +361,7 @@ export function blockedOps(ctx: BlockedContext): BlockedOps {
     t.onBackward(() => {
       const dy = t.grad(y);
       if (!dy) return;
-      const sumDy = channelSum(dy, C, h, w);
+      const sumDy = t.op('Mul', [channelMean(dy, C), t.float(m)]);
       // sum(dy * (x - mean)) = sum(dy * x) - mean * sum(dy)
       const sumDyXc = t.op('Sub', [channelDot(dy, x.name, C, h, w), t.op('Mul', [mean, sumDy])]);
       t.addGrad(beta, unpadVector(sumDy, C));
@@ -384,11 +381,7 @@ export function blockedOps(ctx: BlockedContext): BlockedOps {
     const c = x.channels;
     const cp = padded(c);
     const hw = x.h * x.w;
-    const perImage = t.op('ReduceMean', [reshape(x.name, [(B * cp) / bs, hw, bs])], {
-      axes: { ints: [1] },
-      keepdims: { int: 1 },
-    });
-    const flat = reshape(perImage, [B, cp]);
+    const flat = imageMeans(x.name, c);
     const y =
       cp === c
         ? t.op('Identity', [flat], {}, name)
