@@ -1,5 +1,5 @@
 export { OnnxTrainError } from './errors';
-export type { EngineRecipe, ModelWeightsAccess, OnnxTrainEngine } from './train-engine';
+export type { EngineRecipe, ModelWeightsAccess } from './train-engine';
 export { onnxTrainEngine } from './train-engine';
 export type { TrainGraph, TrainGraphOptions, TrainGraphParameter } from './train-graph';
 export { buildTrainingGraph, TRAIN_GRAPH_TRANSFORMS } from './train-graph';

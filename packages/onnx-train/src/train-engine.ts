@@ -4,7 +4,7 @@
 // checkpoints). Typed structurally, so this package needs no tfjs at run time: the caller
 // passes @randwire/tfjs's modelWeights / setModelWeights.
 import type { NetworkSpec } from '@randwire/spec';
-import { type NamedArray, type OnnxStepResult, type OnnxTrainOptions, OnnxTrainStep } from './train-session';
+import { type NamedArray, type OnnxTrainOptions, OnnxTrainStep } from './train-session';
 
 /** How the engine reads and writes a model's weights (@randwire/tfjs's functions). */
 export interface ModelWeightsAccess<M> {
@@ -20,33 +20,14 @@ export interface EngineRecipe {
   labelSmoothing: number;
 }
 
-/** @randwire/tfjs's TrainEngine, structurally. */
-export interface OnnxTrainEngine {
-  readonly name: 'onnxruntime';
-  run(
-    images: Uint8Array,
-    labels: Uint8Array,
-    size: number,
-    step: number,
-    lr: number,
-  ): Promise<OnnxStepResult>;
-  syncModel(): void;
-  getMomentum(): NamedArray[];
-  setMomentum(state: NamedArray[], source: string): void;
-  dispose(): Promise<void>;
-}
-
-/** A TrainEngineFactory for train(): the engine starts from the model's weights. */
+/** A TrainEngineFactory for train() (its TrainEngine, structurally): the engine starts from
+ * the model's weights. */
 export function onnxTrainEngine<M>(
   access: ModelWeightsAccess<M>,
   options: Pick<Partial<OnnxTrainOptions>, 'threads' | 'layout'> = {},
-): (args: {
-  model: M;
-  spec: NetworkSpec;
-  options: EngineRecipe;
-  batchSize: number;
-}) => Promise<OnnxTrainEngine> {
-  return async ({ model, spec, options: recipe, batchSize }) => {
+) {
+  return async (args: { model: M; spec: NetworkSpec; options: EngineRecipe; batchSize: number }) => {
+    const { model, spec, options: recipe, batchSize } = args;
     const step = await OnnxTrainStep.create(
       spec,
       access.modelWeights(model, spec),
@@ -54,11 +35,12 @@ export function onnxTrainEngine<M>(
       batchSize,
     );
     return {
-      name: 'onnxruntime',
-      run: (images, labels, size, _step, lr) => step.run(images, labels, size, lr),
+      name: 'onnxruntime' as const,
+      run: (images: Uint8Array, labels: Uint8Array, size: number, _step: number, lr: number) =>
+        step.run(images, labels, size, lr),
       syncModel: () => access.setModelWeights(model, spec, step.weights(), 'onnxruntime engine'),
       getMomentum: () => step.momentum(),
-      setMomentum: (state, source) => step.setMomentum(state, source),
+      setMomentum: (state: NamedArray[], source: string) => step.setMomentum(state, source),
       dispose: () => step.dispose(),
     };
   };
