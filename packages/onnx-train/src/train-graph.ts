@@ -189,7 +189,11 @@ export class Tape {
     const list = this.grads.get(tensor);
     if (!list || list.length === 0) return null;
     if (list.length === 1) return list[0]!;
-    const sum = this.op('Sum', list, {}, `${tensor}/grad`);
+    // A chain of Adds: onnxruntime runs Add on every thread, Sum on one.
+    let sum = list[0]!;
+    for (let i = 1; i < list.length; i++) {
+      sum = this.op('Add', [sum, list[i]!], {}, i === list.length - 1 ? `${tensor}/grad` : undefined);
+    }
     this.grads.set(tensor, [sum]);
     return sum;
   }
