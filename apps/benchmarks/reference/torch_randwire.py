@@ -20,6 +20,15 @@ request per stdin line, one JSON answer per stdout line, timing taken inside Pyt
                                                   key's runs use `threads` intra-op threads)
   {"op": "run", "key": "A", "mode": "train"|"infer", "batch": 64, "seconds": 0.5, "min_ops": 1}
       -> {"operations": images, "wall": s, "cpu": s, "steps": n}
+  {"op": "data", "key": "A", "images": PATH, "labels": PATH, "count": n}
+      -> {"count": n}    (raw uint8 NHWC images of the key's spec input and uint8 labels, held
+                          in memory as tensors, for "loop")
+  {"op": "loop", "key": "A", "batch": 64, "seconds": 5, "min_steps": 1}
+      -> {"operations": images, "wall": s, "cpu": s, "steps": n}
+      a real training loop over the key's data, as `randwire train` runs one: a seeded shuffle
+      per epoch, per step the batch gathered by index from the uint8 tensor, permuted to NCHW,
+      normalized (x / 255 - mean) / std, a train step at the step's cosine learning rate, the
+      loss and the correct count read back; timed from the loop's start.
   {"op": "unload", "key": "A"} -> {}
   A train step is zero_grad, forward in train mode, label-smoothed (0.1) cross-entropy,
   backward, SGD step (momentum 0.9, weight decay 5e-5); an infer step is a forward in eval
@@ -28,12 +37,14 @@ same output shapes and cost as TensorFlow's 'same' padding, not the same numbers
 """
 import argparse
 import json
+import math
 import os
 import sys
 import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -250,6 +261,51 @@ class Worker:
         return {"operations": steps * batch, "wall": time.perf_counter() - w0, "cpu": time.process_time() - c0,
                 "steps": steps}
 
+    def data(self, req):
+        entry = self.models[req["key"]]
+        inp = entry["spec"]["input"]
+        n = int(req["count"])
+        shape = (n, inp["height"], inp["width"], inp["channels"])
+        images = torch.from_numpy(np.fromfile(req["images"], dtype=np.uint8, count=n * shape[1] * shape[2] * shape[3]))
+        entry["data"] = (images.reshape(shape), torch.from_numpy(np.fromfile(req["labels"], dtype=np.uint8, count=n)).long(),
+                         torch.tensor(inp["mean"]).view(1, -1, 1, 1), torch.tensor(inp["std"]).view(1, -1, 1, 1))
+        return {"count": n}
+
+    def loop(self, req):
+        entry = self.models[req["key"]]
+        model, opt = entry["model"], entry["opt"]
+        torch.set_num_threads(entry["threads"])
+        images, labels, mean, std = entry["data"]
+        batch = int(req.get("batch", 64))
+        steps_per_epoch = images.shape[0] // batch
+        seconds = float(req.get("seconds", 5))
+        min_steps = int(req.get("min_steps", 1))
+        loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
+        model.train(True)
+        steps = correct = 0
+        loss_sum = 0.0
+        w0, c0 = time.perf_counter(), time.process_time()
+        g = torch.Generator().manual_seed(0)
+        while True:
+            order = torch.randperm(images.shape[0], generator=g)
+            for b in range(steps_per_epoch):
+                idx = order[b * batch:(b + 1) * batch]
+                x = (images[idx].permute(0, 3, 1, 2).float() / 255 - mean) / std
+                y = labels[idx]
+                for group in opt.param_groups:  # cosine from 0.1 over each epoch (as train()'s per-step schedule)
+                    group["lr"] = 0.05 * (1 + math.cos(math.pi * b / steps_per_epoch))
+                opt.zero_grad(set_to_none=True)
+                logits = model(x)
+                loss = loss_fn(logits, y)
+                loss.backward()
+                opt.step()
+                loss_sum += loss.item()
+                correct += int((logits.argmax(1) == y).sum().item())
+                steps += 1
+                if steps >= min_steps and time.perf_counter() - w0 >= seconds:
+                    return {"operations": steps * batch, "wall": time.perf_counter() - w0,
+                            "cpu": time.process_time() - c0, "steps": steps, "meanLoss": loss_sum / steps}
+
     def serve(self):
         for line in sys.stdin:
             line = line.strip()
@@ -265,6 +321,10 @@ class Worker:
                     out = self.load(req)
                 elif op == "run":
                     out = self.run(req)
+                elif op == "data":
+                    out = self.data(req)
+                elif op == "loop":
+                    out = self.loop(req)
                 elif op == "unload":
                     self.models.pop(req.get("key"), None)
                     out = {}

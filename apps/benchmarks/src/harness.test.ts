@@ -18,6 +18,44 @@ describe('harness', () => {
     expect(stats).toMatchObject({ median: 20, min: 10, max: 30, secondsPerOperation: 0.05, cpuPerWall: 0.9 });
   });
 
+  it('samples a self-timed variant with its own timing, once to warm up, alternating with the reference', async () => {
+    const calls: Array<[string, number]> = [];
+    const c: BenchmarkCase = {
+      name: 'self-timed',
+      params: {},
+      unit: 'img/s',
+      variants: [
+        {
+          name: 'loop',
+          run: () => {
+            throw new Error('run must not be called when sample exists');
+          },
+          sample: async (seconds) => {
+            calls.push(['loop', seconds]);
+            return { operations: 64, wallSeconds: 2, cpuSeconds: 3 };
+          },
+        },
+      ],
+      reference: {
+        name: 'ref',
+        sample: async (seconds) => {
+          calls.push(['ref', seconds]);
+          return { operations: 16, wallSeconds: 1 };
+        },
+      },
+    };
+    const result = await measureCase(c, { warmupSeconds: 0.5, samples: 2, sampleSeconds: 4 });
+    expect(calls).toEqual([
+      ['loop', 0.5],
+      ['loop', 4],
+      ['ref', 4],
+      ['loop', 4],
+      ['ref', 4],
+    ]);
+    expect(result.variants[0]).toMatchObject({ median: 32, cpuPerWall: 1.5, vsReference: 2 });
+    expect(result.variants[0]!.samples).toHaveLength(2);
+  });
+
   it('alternates variants with the reference and reports the ratio', async () => {
     const order: string[] = [];
     const c: BenchmarkCase = {

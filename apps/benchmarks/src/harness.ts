@@ -20,6 +20,10 @@ export interface Variant {
   run(iterations: number): void | Promise<void>;
   /** Operations one iteration performs, e.g. the images of one training step (default 1). */
   operationsPerIteration?: number;
+  /** When present, the harness samples with this instead of timing `run`: runs for about
+   * `targetSeconds` and times itself, like a reference (e.g. a training loop whose own rate is
+   * the result); called once to warm up. */
+  sample?(targetSeconds: number): Promise<ExternalSample>;
 }
 
 /** The reference implementation a case is compared with. */
@@ -152,6 +156,7 @@ export function summarize(samples: RateStats['samples']): RateStats {
 }
 
 async function timeRun(variant: Variant, iterations: number): Promise<RateStats['samples'][number]> {
+  if (variant.sample) return external(await variant.sample(iterations));
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await variant.run(iterations);
@@ -162,8 +167,22 @@ async function timeRun(variant: Variant, iterations: number): Promise<RateStats[
   return { operations, wallSeconds, cpuSeconds, rate: operations / wallSeconds };
 }
 
-/** Warms a variant up and returns the iteration count that fills one sample. */
+function external(s: ExternalSample): RateStats['samples'][number] {
+  return {
+    operations: s.operations,
+    wallSeconds: s.wallSeconds,
+    cpuSeconds: s.cpuSeconds ?? null,
+    rate: s.operations / s.wallSeconds,
+  };
+}
+
+/** Warms a variant up and returns the iteration count that fills one sample (for a
+ * self-timed variant: the sample's seconds). */
 async function calibrate(variant: Variant, settings: RunSettings): Promise<number> {
+  if (variant.sample) {
+    await variant.sample(settings.warmupSeconds);
+    return settings.sampleSeconds;
+  }
   let iterations = 1;
   let spent = 0;
   let perOp = 0;
@@ -208,13 +227,7 @@ export async function measureCase(
       samples[i]!.push(await timeRun(c.variants[i]!, iterations[i]!));
     if (ref && refFailure === null) {
       try {
-        const s = await ref.sample(settings.sampleSeconds);
-        refSamples.push({
-          operations: s.operations,
-          wallSeconds: s.wallSeconds,
-          cpuSeconds: s.cpuSeconds ?? null,
-          rate: s.operations / s.wallSeconds,
-        });
+        refSamples.push(external(await ref.sample(settings.sampleSeconds)));
       } catch (e) {
         refFailure = `failed during sampling: ${(e as Error).message}`;
       }

@@ -40,25 +40,7 @@ export function onnxruntimeUnsupported(spec: NetworkSpec): string | null {
 
 /** The onnxruntime engine (threads: intra-op threads, default every core). */
 export function onnxruntimeEngine(threads?: number): TrainEngineFactory {
-  return async ({ model, spec, options, batchSize }) => {
-    const { OnnxTrainStep } = loadOnnxTrain();
-    const { modelWeights, setModelWeights, trainingNoiseOf } = loadTfjs();
-    const noise = trainingNoiseOf(model); // drop-edge and dropout draws, as the tfjs engine's
-    const step = await OnnxTrainStep.create(
-      spec,
-      modelWeights(model, spec),
-      { ...options, ...(threads !== undefined ? { threads } : {}), ...(noise ? { noise } : {}) },
-      batchSize,
-    );
-    return {
-      name: 'onnxruntime',
-      run: (images, labels, size, index, lr) => step.run(images, labels, size, lr, index),
-      syncModel: () => setModelWeights(model, spec, step.weights(), 'onnxruntime engine'),
-      getMomentum: () => step.momentum(),
-      setMomentum: (state, source) => step.setMomentum(state, source),
-      dispose: () => step.dispose(),
-    };
-  };
+  return loadOnnxTrain().onnxTrainEngine(loadTfjs(), threads !== undefined ? { threads } : {});
 }
 
 /** Resolves `--engine` for a run, says on stderr which engine runs and why (threads:

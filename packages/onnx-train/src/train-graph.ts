@@ -11,10 +11,11 @@
 // that this engine applies exactly the drop-edge and dropout draws of @randwire/tfjs's
 // TrainingNoise at the same step.
 //
-// Inputs:  image [B, C, H, W] (normalized, NCHW), targets [B, classes], lr [] and, per
-//          trainable parameter p: p and `p:momentum`; per moving statistic m: m; the masks:
-//          `head_dropout:mask` [B, head channels] with head dropout, `<agg layer>:keep`
-//          [in-degree] per node with in-degree > 1 when drop-edge is on.
+// Inputs:  image [B, H, W, C] uint8 (NHWC, as data sets store images; normalized in the graph),
+//          labels [B] uint8, lr [] and, per trainable parameter p: p and `p:momentum`; per
+//          moving statistic m: m; the masks: `head_dropout:mask` [B, head channels] with head
+//          dropout, `<agg layer>:keep` [in-degree] per node with in-degree > 1 when drop-edge
+//          is on.
 // Outputs: loss [], logits [B, classes]; `p:next`, `p:momentum_next`, `m:next`.
 // onnx-proto's declarations use protobufjs's global `Long` (from @types/long, a dependency of
 // this package): the reference makes the emitted .d.ts compile for consumers without it.
@@ -42,6 +43,7 @@ import {
 } from '@randwire/spec';
 import { onnx } from 'onnx-proto';
 import { OnnxTrainError } from './errors';
+import { blockedOps, NCHWC_DOMAIN } from './train-graph-nchwc';
 
 export interface TrainGraphOptions {
   /** Examples per step (static: every tensor of the graph has a fixed shape). */
@@ -50,8 +52,13 @@ export interface TrainGraphOptions {
   nesterov: boolean;
   /** L2 weight decay, added to the gradient of parameters whose `decay` is true. */
   weightDecay: number;
+  /** Label smoothing of the targets built from the labels. */
+  labelSmoothing: number;
   /** Give every node with in-degree > 1 a drop-edge mask input (default false). */
   dropEdge?: boolean;
+  /** Channels per block of onnxruntime's NCHWc layout (train-graph-nchwc.ts), or 0 / absent for
+   * plain NCHW with standard ops only. */
+  blockSize?: number;
 }
 
 /** Node transforms the training graph can differentiate. */
@@ -90,26 +97,27 @@ export interface TrainGraph {
   batchSize: number;
   /** Every parameter of the spec, in parameterList order. */
   parameters: TrainGraphParameter[];
-  inputs: { image: string; targets: string; lr: string };
+  inputs: { image: string; labels: string; lr: string };
   outputs: { loss: string; logits: string };
   masks: TrainGraphMasks;
 }
 
 const WHERE = '@randwire/onnx-train/train-graph';
 const TRAIN_GRAPH_OPSET = 17;
-const TRAIN_INPUTS = Object.freeze({ image: INPUT_NAME, targets: 'targets', lr: 'lr' });
+const TRAIN_INPUTS = Object.freeze({ image: INPUT_NAME, labels: 'labels', lr: 'lr' });
 const TRAIN_OUTPUTS = Object.freeze({ loss: 'loss', logits: OUTPUT_NAMES.logits });
 const nextName = (p: string) => `${p}:next`;
 const momentumName = (p: string) => `${p}:momentum`;
 const POOL = 3;
 
 /** Emits ops with unique tensor names and records, for each, how to send gradients back. */
-class Tape {
+export class Tape {
   readonly g: GraphBuilder;
   private readonly used = new Set<string>();
   private readonly backward: Array<() => void> = [];
   private readonly grads = new Map<string, string[]>();
   private readonly constants = new Map<string, string>();
+  private scope = '';
 
   constructor(inputs: string[]) {
     this.g = new GraphBuilder(inputs);
@@ -123,8 +131,20 @@ class Tape {
     return name;
   }
 
-  op(type: string, inputs: string[], attrs: Record<string, AttributeValue> = {}, base?: string): string {
-    return this.g.node(type, this.unique(base ?? type.toLowerCase()), inputs, attrs);
+  op(
+    type: string,
+    inputs: string[],
+    attrs: Record<string, AttributeValue> = {},
+    base?: string,
+    domain?: string,
+  ): string {
+    return this.g.node(
+      type,
+      this.unique(base ?? this.scoped(type.toLowerCase())),
+      inputs,
+      attrs,
+      domain ? { domain } : {},
+    );
   }
 
   /** Emits an op with two outputs (named from `base` and `second`); returns both. */
@@ -173,8 +193,26 @@ class Tape {
     return name;
   }
 
+  /** Runs `f` with `scope` as the prefix of default op names (so do the backward rules it
+   * registers): profiles and graph dumps name every op after its layer. */
+  within<T>(scope: string, f: () => T): T {
+    const outer = this.scope;
+    this.scope = scope;
+    try {
+      return f();
+    } finally {
+      this.scope = outer;
+    }
+  }
+
+  /** `suffix` within the current scope (a name for op's `base`). */
+  scoped(suffix: string): string {
+    return this.scope ? `${this.scope}/${suffix}` : suffix;
+  }
+
   onBackward(f: () => void): void {
-    this.backward.push(f);
+    const scope = this.scope;
+    this.backward.push(() => this.within(scope, f));
   }
 
   addGrad(tensor: string, grad: string): void {
@@ -188,7 +226,11 @@ class Tape {
     const list = this.grads.get(tensor);
     if (!list || list.length === 0) return null;
     if (list.length === 1) return list[0]!;
-    const sum = this.op('Sum', list, {}, `${tensor}/grad`);
+    // A chain of Adds: onnxruntime runs Add on every thread, Sum on one.
+    let sum = list[0]!;
+    for (let i = 1; i < list.length; i++) {
+      sum = this.op('Add', [sum, list[i]!], {}, i === list.length - 1 ? `${tensor}/grad` : undefined);
+    }
     this.grads.set(tensor, [sum]);
     return sum;
   }
@@ -198,14 +240,16 @@ class Tape {
   }
 }
 
-interface Feature {
+export interface Feature {
   name: string;
   channels: number;
   h: number;
   w: number;
+  /** In onnxruntime's NCHWc layout (train-graph-nchwc.ts). */
+  blocked?: boolean;
 }
 
-interface ConvSpec {
+export interface ConvSpec {
   name: string;
   /** Parameter name of the kernel (tfjs layout: HWIO, or depthwise [k, k, C, mult]). */
   kernel: string;
@@ -246,7 +290,7 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
       : [],
   };
   const keepInputs = new Map(masks.dropEdge.map((m) => [m.layer, m.input]));
-  const graphInputs: string[] = [TRAIN_INPUTS.image, TRAIN_INPUTS.targets, TRAIN_INPUTS.lr];
+  const graphInputs: string[] = [TRAIN_INPUTS.image, TRAIN_INPUTS.labels, TRAIN_INPUTS.lr];
   for (const p of params) {
     graphInputs.push(p.name);
     if (p.trainable) graphInputs.push(momentumName(p.name));
@@ -263,19 +307,22 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   };
 
   // ---- ops with their backward rules ----
-  const relu = (x: Feature, name: string): Feature => {
+  const reluOp = (x: Feature, name: string): Feature => {
     const y = t.op('Relu', [x.name], {}, name);
     t.onBackward(() => {
       const dy = t.grad(y);
       if (!dy) return;
-      const zero = t.float(0);
-      const mask = t.op('Greater', [y, zero], {}, `${name}/mask`);
-      t.addGrad(x.name, t.op('Where', [mask, dy, zero], {}, `${name}/dx`));
+      // dy * (y > 0) as a float mask: onnxruntime's Where is ~1.4× slower than Cast + Mul.
+      const mask = t.op('Cast', [t.op('Greater', [y, t.float(0)])], {
+        to: { int: onnx.TensorProto.DataType.FLOAT },
+      });
+      t.addGrad(x.name, t.op('Mul', [dy, mask], {}, `${name}/dx`));
     });
     return { ...x, name: y };
   };
 
-  const conv = (x: Feature, c: ConvSpec): Feature => {
+  const convOp = (x: Feature, c: ConvSpec): Feature => {
+    if (blocked) return blocked.conv(x, c);
     const { k, stride: s } = c;
     const cin = x.channels;
     const mult = c.depthwise ? c.cout / cin : 1;
@@ -431,7 +478,24 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     );
   };
 
-  const batchNorm = (x: Feature, layer: string): Feature => {
+  // Moving statistics (Keras: moving - (moving - batch) * (1 - momentum), biased variance).
+  const updateMoving = (layer: string, mean: string, variance: string): void => {
+    for (const [stat, value] of [
+      ['moving_mean', mean],
+      ['moving_variance', variance],
+    ] as const) {
+      const pn = param(`${layer}/${stat}`);
+      const batch = t.op('Reshape', [value, t.ints([-1])]);
+      const delta = t.op('Mul', [t.op('Sub', [pn, batch]), t.float(1 - bnMomentum)]);
+      movingOutputs.set(pn, t.named('Sub', [pn, delta], nextName(pn)));
+    }
+  };
+  const blocked = options.blockSize
+    ? blockedOps({ t, B, bs: options.blockSize, param, epsilon: eps, updateMoving })
+    : null;
+
+  const batchNormOp = (x: Feature, layer: string): Feature => {
+    if (x.blocked && blocked) return blocked.batchNorm(x, layer);
     const C = x.channels;
     const m = B * x.h * x.w;
     const axes = { axes: { ints: [0, 2, 3] } };
@@ -450,16 +514,7 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     // y = xc * a + beta with a = gamma * rstd per channel (two passes over the tensor).
     const a = t.op('Mul', [t.op('Reshape', [gamma, c4]), rstd], {}, `${layer}/scale`);
     const y = t.op('Add', [t.op('Mul', [xc, a]), t.op('Reshape', [beta, c4])], {}, layer);
-    // Moving statistics (Keras: moving - (moving - batch) * (1 - momentum), biased variance).
-    for (const [stat, value] of [
-      ['moving_mean', mean],
-      ['moving_variance', variance],
-    ] as const) {
-      const pn = param(`${layer}/${stat}`);
-      const batch = t.op('Reshape', [value, t.ints([C])]);
-      const delta = t.op('Mul', [t.op('Sub', [pn, batch]), t.float(1 - bnMomentum)]);
-      movingOutputs.set(pn, t.named('Sub', [pn, delta], nextName(pn)));
-    }
+    updateMoving(layer, mean, variance);
     t.onBackward(() => {
       const dy = t.grad(y);
       if (!dy) return;
@@ -491,7 +546,7 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     w: sameOutputSize(x.w, s),
   });
 
-  const maxPool = (x: Feature, layer: string, s: number): Feature => {
+  const maxPoolOp = (x: Feature, layer: string, s: number): Feature => {
     // Indices: the flat NCHW index of each window's first maximum (scan order, as tfjs's
     // gradient routes it), so ties (many after a ReLU) send the gradient to one input.
     const [y, indices] = t.op2('MaxPool', [x.name], poolAttrs(x, s), layer, `${layer}/indices`);
@@ -513,7 +568,7 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     return pooled(x, y, s);
   };
 
-  const avgPool = (x: Feature, layer: string, s: number): Feature => {
+  const avgPoolOp = (x: Feature, layer: string, s: number): Feature => {
     const attrs = poolAttrs(x, s);
     const y = t.op('AveragePool', [x.name], { ...attrs, count_include_pad: { int: 0 } }, layer);
     const out = pooled(x, y, s);
@@ -556,7 +611,7 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     return out;
   };
 
-  const weightedSum = (xs: Feature[], layer: string): Feature => {
+  const weightedSumOp = (xs: Feature[], layer: string): Feature => {
     const logits = param(`${layer}/logits`);
     const w = t.op('Sigmoid', [logits], {}, `${layer}/weights`);
     // Drop-edge: the dropped input's weight is multiplied by 0, the others stay as they are.
@@ -565,18 +620,24 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     const ws = xs.map((_, i) =>
       t.op('Gather', [kept, t.ints([i], true)], { axis: { int: 0 } }, `${layer}/w${i}`),
     );
-    const y = t.op(
-      'Sum',
-      xs.map((x, i) => t.op('Mul', [x.name, ws[i]!], {}, `${layer}/mul${i}`)),
-      {},
-      layer,
-    );
+    const blk = blocked && xs[0]!.blocked ? blocked : null;
+    const y = blk
+      ? blk.weightedSum(xs, ws, layer)
+      : t.op(
+          'Sum',
+          xs.map((x, i) => t.op('Mul', [x.name, ws[i]!], {}, `${layer}/mul${i}`)),
+          {},
+          layer,
+        );
     t.onBackward(() => {
       const dy = t.grad(y);
       if (!dy) return;
       const dws = xs.map((x, i) => {
         t.addGrad(x.name, t.op('Mul', [dy, ws[i]!]));
-        return t.op('ReduceSum', [t.op('Mul', [dy, x.name])], { keepdims: { int: 1 } }); // [1,1,1,1]
+        // sum(dy * x): [1, 1, 1, 1] (plain), [1] (blocked)
+        return blk
+          ? blk.dot(dy, x)
+          : t.op('ReduceSum', [t.op('Mul', [dy, x.name])], { keepdims: { int: 1 } });
       });
       const dw = t.op('Reshape', [t.op('Concat', dws, { axis: { int: 0 } }), t.ints([xs.length])]);
       const dsig = t.op('Mul', [w, t.op('Sub', [t.float(1), w])]);
@@ -602,12 +663,55 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
     return { ...xs[0]!, name: y };
   };
 
+  // Every layer's ops named within its scope.
+  const relu = (x: Feature, name: string) => t.within(name, () => reluOp(x, name));
+  const conv = (x: Feature, c: ConvSpec) => t.within(c.name, () => convOp(x, c));
+  const batchNorm = (x: Feature, layer: string) => t.within(layer, () => batchNormOp(x, layer));
+  const weightedSum = (xs: Feature[], layer: string) => t.within(layer, () => weightedSumOp(xs, layer));
+  // Pooling runs in plain NCHW (its window indices and counts are NCHW's): a blocked input is
+  // reordered for it, and the 1x1 convolution after it blocks the result again.
+  const pool = (x: Feature, layer: string, s: number, max: boolean) =>
+    t.within(layer, () =>
+      (max ? maxPoolOp : avgPoolOp)(x.blocked && blocked ? blocked.unblock(x) : x, layer, s),
+    );
+
+  // ---- the inputs: normalized images (NCHW) and label-smoothed targets ----
+  const { height: H, width: W, channels: C } = spec.input;
+  // x' = (x / 255 - mean[c]) / std[c] through a lookup table of the 256 byte values per channel:
+  // the exact float values of @randwire/tfjs's normalizedValues.
+  const table = new Float32Array(256 * C);
+  for (let c = 0; c < C; c++) {
+    for (let v = 0; v < 256; v++) table[v * C + c] = (v / 255 - spec.input.mean[c]!) / spec.input.std[c]!;
+  }
+  const lut = t.g.initializer(t.unique('input/table'), [256 * C], table);
+  const INT64 = onnx.TensorProto.DataType.INT64;
+  let index = t.op('Cast', [TRAIN_INPUTS.image], { to: { int: INT64 } }, 'input/index');
+  if (C > 1) {
+    const channel = t.ints(Array.from({ length: C }, (_, c) => c));
+    index = t.op('Add', [t.op('Mul', [index, t.ints([C], true)]), channel]);
+  }
+  const normalized = t.op('Gather', [lut, index], { axis: { int: 0 } }, 'input/normalized'); // NHWC
+  const ls = options.labelSmoothing;
+  const isLabel = t.op('Equal', [
+    t.op('Reshape', [t.op('Cast', [TRAIN_INPUTS.labels], { to: { int: INT64 } }), t.ints([B, 1])]),
+    t.ints(Array.from({ length: spec.classes }, (_, k) => k)),
+  ]);
+  const targets = t.op(
+    'Where',
+    [isLabel, t.float(1 - ls + ls / spec.classes), t.float(ls / spec.classes)],
+    {},
+    'targets',
+  );
+
   // ---- the network ----
   let x: Feature = {
-    name: INPUT_NAME,
-    channels: spec.input.channels,
-    h: spec.input.height,
-    w: spec.input.width,
+    name:
+      C === 1
+        ? t.op('Reshape', [normalized, t.ints([B, 1, H, W])], {}, 'input/nchw')
+        : t.op('Transpose', [normalized], { perm: { ints: [0, 3, 1, 2] } }, 'input/nchw'),
+    channels: C,
+    h: H,
+    w: W,
   };
   let first = true;
   for (const unit of spec.stem) {
@@ -665,7 +769,7 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
       } else if (stage.transform === 'conv-3x3') {
         h = conv(h, { ...base, name: names.conv, kernel: `${names.conv}/kernel`, k: 3, depthwise: false });
       } else if (stage.transform === 'max-pool-conv-1x1' || stage.transform === 'avg-pool-conv-1x1') {
-        h = (stage.transform === 'max-pool-conv-1x1' ? maxPool : avgPool)(h, names.pool, sn.stride);
+        h = pool(h, names.pool, sn.stride, stage.transform === 'max-pool-conv-1x1');
         h = conv(h, {
           ...base,
           name: names.conv,
@@ -703,8 +807,15 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   });
   x = batchNorm(x, HEAD_LAYERS.bn);
   x = relu(x, HEAD_LAYERS.relu2);
-  const headPool = t.op('GlobalAveragePool', [x.name], {}, HEAD_LAYERS.pool);
-  const features = t.op('Flatten', [headPool], { axis: { int: 1 } }, OUTPUT_NAMES.features);
+  const features =
+    x.blocked && blocked
+      ? blocked.globalAveragePool(x, OUTPUT_NAMES.features)
+      : t.op(
+          'Flatten',
+          [t.op('GlobalAveragePool', [x.name], {}, HEAD_LAYERS.pool)],
+          { axis: { int: 1 } },
+          OUTPUT_NAMES.features,
+        );
   // Head dropout: the step's mask (inverted dropout, drawn outside the graph).
   const fcIn = masks.dropout ? t.op('Mul', [features, masks.dropout], {}, HEAD_LAYERS.dropout) : features;
   const fcK = param(`${HEAD_LAYERS.fc}/kernel`);
@@ -714,16 +825,13 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   const logp = t.op('LogSoftmax', [logits], { axis: { int: 1 } });
   t.named(
     'Mul',
-    [
-      t.op('ReduceSum', [t.op('Mul', [TRAIN_INPUTS.targets, logp])], { keepdims: { int: 0 } }),
-      t.float(-1 / B),
-    ],
+    [t.op('ReduceSum', [t.op('Mul', [targets, logp])], { keepdims: { int: 0 } }), t.float(-1 / B)],
     TRAIN_OUTPUTS.loss,
   );
   // Backward, from the logits down.
   const dLogits = t.op(
     'Mul',
-    [t.op('Sub', [t.op('Softmax', [logits], { axis: { int: 1 } }), TRAIN_INPUTS.targets]), t.float(1 / B)],
+    [t.op('Sub', [t.op('Softmax', [logits], { axis: { int: 1 } }), targets]), t.float(1 / B)],
     {},
     'logits/grad',
   );
@@ -731,16 +839,20 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   t.addGrad(fcB, t.op('ReduceSum', [dLogits, t.ints([0])], { keepdims: { int: 0 } }, `${fcB}/grad`));
   const dFcIn = t.op('Gemm', [dLogits, fcK], { transB: { int: 1 } });
   const dFeatures = masks.dropout ? t.op('Mul', [dFcIn, masks.dropout]) : dFcIn;
-  const dPooled = t.op('Reshape', [dFeatures, t.ints([B, hd.channels, 1, 1])]);
-  t.addGrad(
-    x.name,
-    t.op(
-      'Expand',
-      [t.op('Mul', [dPooled, t.float(1 / (x.h * x.w))]), t.ints([B, hd.channels, x.h, x.w])],
-      {},
-      `${HEAD_LAYERS.pool}/dx`,
-    ),
-  );
+  if (x.blocked) {
+    t.addGrad(features, dFeatures);
+  } else {
+    const dPooled = t.op('Reshape', [dFeatures, t.ints([B, hd.channels, 1, 1])]);
+    t.addGrad(
+      x.name,
+      t.op(
+        'Expand',
+        [t.op('Mul', [dPooled, t.float(1 / (x.h * x.w))]), t.ints([B, hd.channels, x.h, x.w])],
+        {},
+        `${HEAD_LAYERS.pool}/dx`,
+      ),
+    );
+  }
   t.runBackward();
 
   // ---- SGD with momentum, coupled weight decay (PyTorch / @randwire/tfjs SgdMomentum) ----
@@ -766,13 +878,19 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   }
 
   const f = (name: string, dims: number[], doc: string) => floatValueInfo(name, dims, doc);
+  const uint8 = (name: string, dims: number[], doc: string): onnx.IValueInfoProto => ({
+    name,
+    docString: doc,
+    type: {
+      tensorType: {
+        elemType: onnx.TensorProto.DataType.UINT8,
+        shape: { dim: dims.map((d) => ({ dimValue: d })) },
+      },
+    },
+  });
   const inputs = [
-    f(
-      TRAIN_INPUTS.image,
-      [B, spec.input.channels, spec.input.height, spec.input.width],
-      'normalized images, NCHW',
-    ),
-    f(TRAIN_INPUTS.targets, [B, spec.classes], 'target distribution per example (label-smoothed one-hot)'),
+    uint8(TRAIN_INPUTS.image, [B, H, W, C], 'images, uint8 NHWC (normalized in the graph)'),
+    uint8(TRAIN_INPUTS.labels, [B], 'class of each image'),
     f(TRAIN_INPUTS.lr, [], 'learning rate of this step'),
   ];
   if (masks.dropout) {
@@ -797,7 +915,10 @@ export function buildTrainingGraph(spec: NetworkSpec, options: TrainGraphOptions
   }
   const model = onnx.ModelProto.create({
     irVersion: 8,
-    opsetImport: [{ domain: '', version: TRAIN_GRAPH_OPSET }],
+    opsetImport: [
+      { domain: '', version: TRAIN_GRAPH_OPSET },
+      ...(blocked ? [{ domain: NCHWC_DOMAIN, version: 1 }] : []),
+    ],
     producerName: '@randwire/onnx',
     domain: 'org.randwire',
     graph: {

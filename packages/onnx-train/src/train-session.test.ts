@@ -13,7 +13,7 @@ import { buildModel, modelWeights, TrainStep, trainingNoiseOf } from '@randwire/
 import * as tf from '@tensorflow/tfjs';
 import { OnnxTrainError } from './errors';
 import { TRAIN_GRAPH_TRANSFORMS } from './train-graph';
-import { type NamedArray, OnnxTrainStep } from './train-session';
+import { type NamedArray, nchwcBlockSize, type OnnxTrainLayout, OnnxTrainStep } from './train-session';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -42,7 +42,15 @@ function worst(ours: NamedArray[], theirs: NamedArray[]): { name: string; rel: n
 
 async function compareSteps(
   spec: NetworkSpec,
-  options: { nesterov?: boolean; weightDecay?: number; momentum?: number; dropEdge?: number } = {},
+  options: {
+    nesterov?: boolean;
+    weightDecay?: number;
+    momentum?: number;
+    dropEdge?: number;
+    /** Start every step of the engines from tfjs's state, so each step's comparison is of its
+     * gradients alone (no drift across steps). */
+    resync?: boolean;
+  } = {},
   steps = 3,
 ) {
   const batch = 6;
@@ -63,37 +71,76 @@ async function compareSteps(
     weightDecay: options.weightDecay ?? 5e-3,
     labelSmoothing: 0.1,
   };
-  const ours = await OnnxTrainStep.create(spec, modelWeights(model, spec), { ...sgd, threads: 1, noise });
+  const initial = modelWeights(model, spec);
+  const ours = await Promise.all(
+    (await layouts()).map((layout) =>
+      OnnxTrainStep.create(spec, initial, { ...sgd, threads: 1, layout, noise }),
+    ),
+  );
   const ref = new TrainStep(model, spec, sgd);
   const per = height * width * channels;
   const losses: Array<[number, number]> = [];
   let dropped = 0; // edges drop-edge removed, over all nodes and steps
+  const stepWorst = ours.map(() => ({ weights: { name: '', rel: 0 }, momentum: { name: '', rel: 0 } }));
   for (let s = 0; s < steps; s++) {
     const images = ds.images.subarray(s * batch * per, (s + 1) * batch * per);
     const labels = ds.labels.subarray(s * batch, (s + 1) * batch);
     const lr = 0.1 / (s + 1);
-    const a = await ours.run(images, labels, batch, lr, s);
+    if (options.resync && s > 0) {
+      for (const o of ours) {
+        o.setWeights(modelWeights(model, spec), 'tfjs');
+        o.setMomentum(ref.optimizer.getState(), 'tfjs');
+      }
+    }
     const b = ref.run(images, labels, batch, s, lr);
+    for (const o of ours) {
+      const a = await o.run(images, labels, batch, lr, s);
+      expect(a.applied).toBe(true);
+      expect(a.correct).toBe(b.correct);
+      losses.push([a.loss, b.loss]);
+    }
     for (const stage of spec.stages) {
       for (const n of stage.nodes) {
         if (noise.droppedInput(nodeLayerNames(stage, n).agg, n.inputs.length, s) >= 0) dropped++;
       }
     }
-    expect(a.applied).toBe(true);
-    expect(a.correct).toBe(b.correct);
-    losses.push([a.loss, b.loss]);
+    if (options.resync) {
+      for (const [i, o] of ours.entries()) {
+        const w = worst(o.weights(), modelWeights(model, spec));
+        const m = worst(o.momentum(), ref.optimizer.getState());
+        if (w.rel >= stepWorst[i]!.weights.rel) stepWorst[i]!.weights = w;
+        if (m.rel >= stepWorst[i]!.momentum.rel) stepWorst[i]!.momentum = m;
+      }
+    }
   }
-  const result = {
-    losses,
-    weights: worst(ours.weights(), modelWeights(model, spec)),
-    momentum: worst(ours.momentum(), ref.optimizer.getState()),
-    moved: relDiff(ours.weights()[0]!.values, modelWeights(buildModel(spec, { seed: 5 }), spec)[0]!.values),
-    dropped,
-  };
+  const results = ours.map((o, i) => ({
+    layout: o.blockSize > 0 ? 'nchwc' : 'nchw',
+    ...(options.resync
+      ? stepWorst[i]!
+      : {
+          weights: worst(o.weights(), modelWeights(model, spec)),
+          momentum: worst(o.momentum(), ref.optimizer.getState()),
+        }),
+    moved: relDiff(o.weights()[0]!.values, initial[0]!.values),
+  }));
   ref.dispose();
   model.dispose();
-  await ours.dispose();
-  return result;
+  for (const o of ours) await o.dispose();
+  return { losses, results, dropped };
+}
+
+/** Both layouts where this onnxruntime has NCHWc kernels (x86-64: always), else plain NCHW. */
+async function layouts(): Promise<OnnxTrainLayout[]> {
+  return (await nchwcBlockSize()) > 0 ? ['nchwc', 'nchw'] : ['nchw'];
+}
+
+/** Losses within TOL; weights (with BN statistics) and momentum within `tol`, every layout. */
+function expectAgreement(r: Awaited<ReturnType<typeof compareSteps>>, tol = TOL): void {
+  for (const [a, b] of r.losses) expect(Math.abs(a - b)).toBeLessThanOrEqual(TOL * Math.abs(b));
+  for (const x of r.results) {
+    expect(x.weights.rel).toBeLessThanOrEqual(tol);
+    expect(x.momentum.rel).toBeLessThanOrEqual(tol);
+  }
 }
 
 const TOL = 2e-4;
@@ -113,18 +160,14 @@ describe('OnnxTrainStep matches tfjs TrainStep', () => {
   // @randwire/tfjs's fix) fails. Agreement measured: <= 8e-6 relative.
   for (const transform of TRAIN_GRAPH_TRANSFORMS) {
     for (const size of [9, 8]) {
-      it(`${transform}, ${size}x${size}: weights, BN statistics and momentum after 1 and 3 steps`, async () => {
+      it(`${transform}, ${size}x${size}: weights, BN statistics and momentum after 1 and 3 steps, each layout`, async () => {
         const spec = handSpec({ transform, height: size, width: size, name: `${transform}-${size}` });
-        const one = await compareSteps(spec, {}, 1);
-        expect(one.weights.rel).toBeLessThanOrEqual(TOL_STEP);
-        expect(one.momentum.rel).toBeLessThanOrEqual(TOL_STEP);
+        expectAgreement(await compareSteps(spec, {}, 1), TOL_STEP);
         const r = await compareSteps(spec);
-        for (const [a, b] of r.losses) expect(Math.abs(a - b)).toBeLessThanOrEqual(TOL * Math.abs(b));
-        expect(r.weights.rel).toBeLessThanOrEqual(TOL_DRIFT);
-        expect(r.momentum.rel).toBeLessThanOrEqual(TOL_DRIFT);
+        expectAgreement(r, TOL_DRIFT);
         // Training really moved the weights (a no-op engine would fail the comparisons above
         // only if tfjs also did nothing).
-        expect(r.moved).toBeGreaterThan(1e-3);
+        for (const x of r.results) expect(x.moved).toBeGreaterThan(1e-3);
       });
     }
   }
@@ -139,9 +182,7 @@ describe('OnnxTrainStep matches tfjs TrainStep', () => {
         ],
         name: `${transform}-large`,
       });
-      const r = await compareSteps(spec, {}, 2);
-      expect(r.weights.rel).toBeLessThanOrEqual(TOL);
-      expect(r.momentum.rel).toBeLessThanOrEqual(TOL);
+      expectAgreement(await compareSteps(spec, {}, 2));
     }
   });
 
@@ -150,10 +191,7 @@ describe('OnnxTrainStep matches tfjs TrainStep', () => {
   it('head dropout: the mask of the same step, forward and backward', async () => {
     const base = handSpec({ name: 'dropout' });
     const spec = { ...base, head: { ...base.head, dropout: 0.4 } };
-    const r = await compareSteps(spec);
-    for (const [a, b] of r.losses) expect(Math.abs(a - b)).toBeLessThanOrEqual(TOL * Math.abs(b));
-    expect(r.weights.rel).toBeLessThanOrEqual(TOL);
-    expect(r.momentum.rel).toBeLessThanOrEqual(TOL);
+    expectAgreement(await compareSteps(spec));
     // The masks differ per step (a mask fixed at step 0 would fail the comparisons).
     const noise = trainingNoiseOf(buildModel(spec, { seed: 5 }))!;
     expect(noise.dropoutMask('head_dropout', 8, 0.4, 1)).not.toEqual(
@@ -167,14 +205,21 @@ describe('OnnxTrainStep matches tfjs TrainStep', () => {
     for (const transform of ['sep-conv-3x3', 'max-pool-conv-1x1'] as const) {
       const r = await compareSteps(handSpec({ transform, name: `drop-edge-${transform}` }), {
         dropEdge: 0.5,
+        resync: true,
       });
       // 2 aggregation nodes x 3 steps at p = 0.5: steps with and without a dropped edge.
+      // Each step from tfjs's state: with max pooling, steps drift apart chaotically once a
+      // window's maximum flips on a near-tie (3e-2 on a BN beta after 2 steps in the NCHWc
+      // layout, from weights that agreed to 4e-6; from the same weights the step agrees to 1e-5).
       expect(r.dropped).toBeGreaterThan(0);
       expect(r.dropped).toBeLessThan(6);
-      for (const [a, b] of r.losses) expect(Math.abs(a - b)).toBeLessThanOrEqual(TOL * Math.abs(b));
-      expect(r.weights.rel).toBeLessThanOrEqual(TOL);
-      expect(r.momentum.rel).toBeLessThanOrEqual(TOL);
+      expectAgreement(r, TOL_STEP);
     }
+  });
+
+  it('three image channels (normalized per channel inside the graph), odd channel counts', async () => {
+    const spec = handSpec({ imageChannels: 3, stem: [[1, 5, false]], stages: [[5, 6, true]], name: 'rgb' });
+    expectAgreement(await compareSteps(spec, {}, 2));
   });
 
   it('Nesterov, no weight decay, stem with pre-ReLU and two stem units at stride 2', async () => {
@@ -188,9 +233,7 @@ describe('OnnxTrainStep matches tfjs TrainStep', () => {
       stages: [[5, 8, true]],
       name: 'nesterov',
     });
-    const r = await compareSteps(spec, { nesterov: true, weightDecay: 0 });
-    expect(r.weights.rel).toBeLessThanOrEqual(TOL);
-    expect(r.momentum.rel).toBeLessThanOrEqual(TOL);
+    expectAgreement(await compareSteps(spec, { nesterov: true, weightDecay: 0 }));
   });
 });
 
@@ -220,33 +263,53 @@ describe('OnnxTrainStep state and errors', () => {
     await step.dispose();
   });
 
-  it('is reproducible to the byte: a re-run and another thread count give identical weights', async () => {
+  it('is reproducible to the byte: a re-run and another thread count give identical weights, in each layout', async () => {
+    // Channels over several NCHWc blocks, so that 2 threads split real work.
+    const wide = handSpec({
+      stages: [
+        [5, 24, true],
+        [4, 48, true],
+      ],
+      name: 'wide',
+    });
     const ds = syntheticDataset({ count: 8, height: 9, width: 9, channels: 1, classes: 3, seed: 2 });
-    // The default spec, and max/avg pooling with head dropout and drop-edge (ScatterElements,
+    // The wide spec, and max/avg pooling with head dropout and drop-edge (ScatterElements,
     // masks).
     const pooled = (transform: 'max-pool-conv-1x1' | 'avg-pool-conv-1x1') => {
       const base = handSpec({ transform, name: transform });
       return { ...base, head: { ...base.head, dropout: 0.3 } };
     };
-    for (const s of [spec, pooled('max-pool-conv-1x1'), pooled('avg-pool-conv-1x1')]) {
+    for (const s of [wide, pooled('max-pool-conv-1x1'), pooled('avg-pool-conv-1x1')]) {
       const m = buildModel(s, { seed: 1, dropEdgeRate: 0.5 });
       const initial = modelWeights(m, s);
       const noise = trainingNoiseOf(m)!;
       m.dispose();
-      const digests: string[] = [];
-      let trained: NamedArray[] = [];
-      for (const threads of [1, 2, 1]) {
-        const step = await OnnxTrainStep.create(s, initial, { threads, noise });
-        for (let i = 0; i < 3; i++) await step.run(ds.images, ds.labels, 8, 0.1, i);
-        trained = step.weights();
-        const h = createHash('sha256');
-        for (const w of [...trained, ...step.momentum()]) h.update(new Uint8Array(w.values.buffer));
-        digests.push(h.digest('hex'));
-        await step.dispose();
+      for (const layout of await layouts()) {
+        const digests: string[] = [];
+        let trained: NamedArray[] = [];
+        for (const threads of [1, 2, 1]) {
+          const step = await OnnxTrainStep.create(s, initial, { threads, layout, noise });
+          for (let i = 0; i < 3; i++) await step.run(ds.images, ds.labels, 8, 0.1, i);
+          trained = step.weights();
+          const h = createHash('sha256');
+          for (const w of [...trained, ...step.momentum()]) h.update(new Uint8Array(w.values.buffer));
+          digests.push(h.digest('hex'));
+          await step.dispose();
+        }
+        expect(new Set(digests).size).toBe(1);
+        expect(trained).not.toEqual(initial); // the digests cover weights that training changed
       }
-      expect(new Set(digests).size).toBe(1);
-      expect(trained).not.toEqual(initial); // the digests cover weights that training changed
     }
+  });
+
+  it('auto takes the NCHWc layout where onnxruntime has it, and says so', async () => {
+    const bs = await nchwcBlockSize();
+    const step = await OnnxTrainStep.create(spec, weights, { threads: 1 });
+    expect(step.blockSize).toBe(bs);
+    await step.dispose();
+    await expect(OnnxTrainStep.create(spec, weights, { layout: 'nhwc' as OnnxTrainLayout })).rejects.toThrow(
+      /invalid layout \(nhwc\)/,
+    );
   });
 
   it('rejects missing or misshapen weights, unknown names and bad labels, naming them', async () => {

@@ -42,13 +42,14 @@ export class GraphBuilder {
   }
 
   /** Adds a node; its first output tensor is named `output` (default: the node's name) and
-   * is returned; `extraOutputs` names further outputs (e.g. MaxPool's Indices). */
+   * is returned; `extraOutputs` names further outputs (e.g. MaxPool's Indices); `domain` for
+   * operators outside the default ONNX domain. */
   node(
     opType: string,
     name: string,
     inputs: string[],
     attributes: Record<string, AttributeValue> = {},
-    opts: { output?: string; extraOutputs?: string[]; doc?: string } = {},
+    opts: { output?: string; extraOutputs?: string[]; doc?: string; domain?: string } = {},
   ): string {
     const output = opts.output ?? name;
     const outputs = [output, ...(opts.extraOutputs ?? [])];
@@ -74,6 +75,7 @@ export class GraphBuilder {
       input: inputs,
       output: outputs,
       attribute: Object.entries(attributes).map(([k, v]) => attributeProto(k, v)),
+      ...(opts.domain ? { domain: opts.domain } : {}),
       ...(opts.doc ? { docString: opts.doc } : {}),
     });
     return output;

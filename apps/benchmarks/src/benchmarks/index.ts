@@ -7,6 +7,7 @@ import { memory } from './memory';
 import { onnxInference } from './onnx-inference';
 import { specGeneration } from './spec-generation';
 import { training } from './training';
+import { trainingLoop } from './training-loop';
 import { trainingScaling } from './training-scaling';
 import { wasmKernels } from './wasm-kernels';
 
@@ -14,6 +15,7 @@ export const benchmarks: Benchmark[] = [
   graphGeneration,
   specGeneration,
   training,
+  trainingLoop,
   trainingScaling,
   memory,
   wasmKernels,

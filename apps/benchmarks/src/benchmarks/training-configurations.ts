@@ -124,6 +124,30 @@ export class TorchReference {
     };
   }
 
+  /** Hands the key's model a data set for `loopReference`: raw uint8 NHWC images and labels
+   * files (the worker keeps them in memory). */
+  async data(key: string, images: string, labels: string, count: number): Promise<void> {
+    await this.worker.request({ op: 'data', key, images, labels, count });
+  }
+
+  /** A harness reference running the worker's real training loop over the key's data at
+   * `batch` (shuffle, gather, normalize, step, read back loss and accuracy; self-timed). */
+  loopReference(key: string, batch: number): Reference {
+    const w = this.worker;
+    const threads = this.threads.get(key) ?? 2;
+    return {
+      name: `${this.name} ${threads} thread${threads === 1 ? '' : 's'} (training loop)`,
+      async sample(seconds: number): Promise<ExternalSample> {
+        const a = await w.request({ op: 'loop', key, batch, seconds, min_steps: 1 });
+        return {
+          operations: a['operations'] as number,
+          wallSeconds: a['wall'] as number,
+          cpuSeconds: a['cpu'] as number,
+        };
+      },
+    };
+  }
+
   stop(): void {
     this.worker.stop();
   }

@@ -1,9 +1,16 @@
-// Where a training step's time goes, per kernel: one TrainStepper step with tf.profile's
+// Where a training step's time goes, per kernel. tfjs: one TrainStepper step with tf.profile's
 // profiling mode on, every kernel call timed by wall clock (wasm and cpu kernels are
 // synchronous) with its EXCLUSIVE time: composed kernels (e.g. the wasm gradient kernels
 // built from other kernels) do not count the kernels they call. What is left of the step's
 // wall time is JavaScript: tape bookkeeping, tensor creation/disposal, the optimizer's loop.
+// onnxruntime engine: onnxruntime's own profiler over a few OnnxTrainStep runs, kernel time by op
+// type and by role (node names carry their layer's scope, train-graph.ts).
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type OnnxTrainLayout, OnnxTrainStep } from '@randwire/onnx-train';
 import type { NetworkSpec } from '@randwire/spec';
+import { buildModel, modelWeights } from '@randwire/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { fixedBatch } from './training-configurations';
 import { TrainStepper } from './training-step';
@@ -109,4 +116,122 @@ export function formatProfile(p: StepProfile, top = 8): string {
     .map((k) => `${k.kernel} ${(k.share * 100).toFixed(0)}% (${k.ms.toFixed(0)} ms, ${k.calls} calls)`)
     .join(', ');
   return `step ${p.stepMs.toFixed(0)} ms: kernels ${p.kernelMs.toFixed(0)} ms, other JS ${p.otherMs.toFixed(0)} ms; ${head}`;
+}
+
+export interface OnnxKernelShare {
+  /** Op type (`Conv`, `Mul` ...) or role (the op's layer scope without stage/node ids, e.g.
+   * `node conv/pointwise/gemm`). */
+  name: string;
+  /** Calls per run. */
+  calls: number;
+  /** Milliseconds per run (kernel time). */
+  ms: number;
+  /** Fraction of the run's kernel time. */
+  share: number;
+}
+
+export interface OnnxStepProfile {
+  /** Runs profiled (after one warm-up run, which is left out). */
+  runs: number;
+  /** Mean wall time of a run (ms, onnxruntime's `model_run`). */
+  runMs: number;
+  /** Mean kernel time of a run (ms; summed over threads' kernels). */
+  kernelMs: number;
+  byOp: OnnxKernelShare[];
+  byRole: OnnxKernelShare[];
+}
+
+interface OrtProfileEvent {
+  cat?: string;
+  name: string;
+  ts: number;
+  dur: number;
+  args?: { op_name?: string };
+}
+
+/** The role of a node: its name without stage/node ids and numeric suffixes. */
+export function nodeRole(name: string): string {
+  return name
+    .replace(/^s\d+_n\d+_/, 'node ')
+    .replace(/^conv\d+_/, 'stem ')
+    .replace(/^head_/, 'head ')
+    .replace(/\/(GemmTransposeFusion|GatherSliceToSplitFusion)\/?/g, '')
+    .replace(/_token_\d+/g, '')
+    .replace(/_\d+$/, '');
+}
+
+/** Kernel times of onnxruntime's profile of `runs` training steps (the first run dropped). */
+export function summarizeOrtProfile(events: OrtProfileEvent[]): OnnxStepProfile {
+  const runEvents = events
+    .filter((e) => e.cat === 'Session' && e.name === 'model_run')
+    .sort((a, b) => a.ts - b.ts);
+  if (runEvents.length < 2)
+    throw new Error(`onnxruntime profile: ${runEvents.length} runs, need a warm-up and one more`);
+  const warmEnd = runEvents[0]!.ts + runEvents[0]!.dur;
+  const runs = runEvents.length - 1;
+  const byOp = new Map<string, { us: number; n: number }>();
+  const byRole = new Map<string, { us: number; n: number }>();
+  let total = 0;
+  for (const e of events) {
+    if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || e.ts < warmEnd) continue;
+    const op = e.args?.op_name ?? '?';
+    const role = `${nodeRole(e.name.slice(0, -'_kernel_time'.length))} (${op})`;
+    for (const [m, k] of [
+      [byOp, op],
+      [byRole, role],
+    ] as const) {
+      const v = m.get(k) ?? { us: 0, n: 0 };
+      v.us += e.dur;
+      v.n++;
+      m.set(k, v);
+    }
+    total += e.dur;
+  }
+  const list = (m: Map<string, { us: number; n: number }>) =>
+    [...m]
+      .map(([name, v]) => ({ name, calls: v.n / runs, ms: v.us / 1000 / runs, share: v.us / total }))
+      .sort((a, b) => b.ms - a.ms);
+  const runMs = runEvents.slice(1).reduce((a, e) => a + e.dur, 0) / 1000 / runs;
+  return { runs, runMs, kernelMs: total / 1000 / runs, byOp: list(byOp), byRole: list(byRole) };
+}
+
+/** Profiles `runs` onnxruntime training steps of `spec` at `batch` (after one warm-up run)
+ * with onnxruntime's profiler: kernel time by op type and by role. */
+export async function profileOnnxTrainingStep(
+  spec: NetworkSpec,
+  batch: number,
+  options: { threads?: number; layout?: OnnxTrainLayout; runs?: number } = {},
+): Promise<OnnxStepProfile> {
+  const data = fixedBatch(spec, batch);
+  const dir = mkdtempSync(join(tmpdir(), 'randwire-ort-profile-'));
+  const model = buildModel(spec, { seed: 0 });
+  const weights = modelWeights(model, spec);
+  model.dispose();
+  const step = await OnnxTrainStep.create(
+    spec,
+    weights,
+    { threads: options.threads ?? 1, layout: options.layout ?? 'auto', profile: join(dir, 'step') },
+    batch,
+  );
+  try {
+    for (let i = 0; i <= (options.runs ?? 3); i++) await step.run(data.images, data.labels, batch, 0.01);
+    step.endProfiling();
+    const file = readdirSync(dir).find((f) => f.endsWith('.json'));
+    if (!file) throw new Error(`onnxruntime wrote no profile in ${dir}`);
+    return summarizeOrtProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')) as OrtProfileEvent[]);
+  } finally {
+    await step.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `run 180 ms (kernels 170 ms): Conv 40% (20.1 ms, 400 calls), ...` for the `top` largest. */
+export function formatOnnxProfile(p: OnnxStepProfile, by: 'byOp' | 'byRole' = 'byOp', top = 8): string {
+  const head = p[by]
+    .slice(0, top)
+    .map(
+      (k) => `${k.name} ${(k.share * 100).toFixed(0)}% (${k.ms.toFixed(1)} ms, ${Math.round(k.calls)} calls)`,
+    )
+    .join(', ');
+  return `run ${p.runMs.toFixed(0)} ms (kernels ${p.kernelMs.toFixed(0)} ms): ${head}`;
 }
