@@ -30,6 +30,7 @@ import {
   torchOr,
   useBackend,
 } from './training-configurations';
+import { formatOnnxProfile, profileOnnxTrainingStep } from './training-profile';
 
 /** Intra-op threads of our engine and of PyTorch. */
 export const LOOP_THREADS = 2;
@@ -191,6 +192,15 @@ export const trainingLoop: Benchmark = {
         writeFileSync(images, ds.images);
         writeFileSync(labels, ds.labels);
         await torch.data(key, images, labels, ds.count);
+      }
+      if (!ctx.quick) {
+        // Where a step's time goes, before (the plain NCHW graph) and after (NCHWc).
+        for (const layout of block > 0 ? (['nchw', 'nchwc'] as const) : (['nchw'] as const)) {
+          const p = await profileOnnxTrainingStep(c.spec, c.batch, { threads: 1, layout });
+          notes.push(
+            `${c.id} step profile, batch ${c.batch}, 1 thread, ${layout} layout (onnxruntime profiler, 3 runs after a warm-up): ${formatOnnxProfile(p)}; by role: ${formatOnnxProfile(p, 'byRole', 6)}`,
+          );
+        }
       }
       const cost = specCost(c.spec);
       cases.push({
