@@ -59,6 +59,12 @@ export async function main(argv: string[], ctx: CommandContext): Promise<number>
 }
 
 if (require.main === module) {
+  // A reader that stops early (`randwire eval run/ | head`) closes the pipe: stop quietly, as
+  // Unix tools do, instead of an unhandled EPIPE stack.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(0);
+  });
   const ctx: CommandContext = {
     out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
     err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
