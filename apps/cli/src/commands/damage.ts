@@ -14,6 +14,7 @@ import {
   readRunDataChoice,
 } from '../data';
 import { loadOnnx, loadStudies, loadTfjs } from '../lazy-packages';
+import { evaluateOnnx } from '../onnx-evaluate';
 import { table, writeFileAtomic } from './spec-io';
 
 const NAME = 'damage';
@@ -87,28 +88,9 @@ Examples:
       testLimit: limit ?? (given ? null : stored.testLimit),
     };
     const test = loadDataSplit(NAME, choice, spec, 'test');
-    const { height, width, channels } = spec.input;
-    const input = {
-      data: onnx.normalizeUint8ToNchw(test.images, [test.count, height, width, channels], spec.input),
-      shape: [test.count, channels, height, width] as [number, number, number, number],
-    };
-    const evaluate = async (w: Map<string, WeightTensor>): Promise<number> => {
-      const bytes = onnx.exportOnnx(spec, w, { noSoftmax: true });
-      const session = await onnx.OnnxSession.create(bytes, { threads, batch });
-      try {
-        const logits = (await session.run(input))['logits']!.data;
-        let correct = 0;
-        const k = spec.classes;
-        for (let i = 0; i < test.count; i++) {
-          let best = 0;
-          for (let c = 1; c < k; c++) if (logits[i * k + c]! > logits[i * k + best]!) best = c;
-          if (best === test.labels[i]) correct++;
-        }
-        return correct / test.count;
-      } finally {
-        await session.release();
-      }
-    };
+    // The fast evaluation path of `randwire eval` (onnxruntime, padded conv-add export).
+    const evaluate = async (w: Map<string, WeightTensor>): Promise<number> =>
+      (await evaluateOnnx(spec, w, test, { batchSize: batch, threads })).accuracy ?? Number.NaN;
 
     const t0 = Date.now();
     if (!json)
