@@ -23,6 +23,7 @@ import {
 } from '@randwire/datasets';
 import { generateSpec, type NetworkSpec } from '@randwire/spec';
 import { buildModel, modelWeights, type TrainOptions } from '@randwire/tfjs';
+import { envInteger, envIntegers } from '../env';
 import type { Benchmark, BenchmarkCase, BenchmarkContext, CaseMetrics } from '../harness';
 import { DEBIAN_PYTHON, REFERENCE_DIR } from '../python-worker';
 import { meanStd } from './generator-comparison';
@@ -80,26 +81,14 @@ export const ACCURACY_ENV = Object.freeze({
   epochs: 'ACCURACY_EPOCHS',
 });
 
-function envInts(name: string, min: number): number[] | null {
-  const text = process.env[name];
-  if (text === undefined || text.trim() === '') return null;
-  const v = text.split(',').map((x) => Number(x.trim()));
-  if (v.some((x) => !Number.isInteger(x) || x < min)) {
-    throw new Error(`${name}=${text}: must be comma-separated integers >= ${min}`);
-  }
-  return v;
-}
-
 export function accuracySettings(quick: boolean): AccuracySettings {
   const base = quick ? QUICK_ACCURACY : FULL_ACCURACY;
-  const train = envInts(ACCURACY_ENV.trainImages, 1);
-  const epochs = envInts(ACCURACY_ENV.epochs, 1);
   return {
     ...base,
     network: { ...base.network },
-    seeds: envInts(ACCURACY_ENV.seeds, 0) ?? [...base.seeds],
-    trainImages: train ? train[0]! : base.trainImages,
-    epochs: epochs ? epochs[0]! : base.epochs,
+    seeds: envIntegers(ACCURACY_ENV.seeds, 0) ?? [...base.seeds],
+    trainImages: envInteger(ACCURACY_ENV.trainImages, 1, base.trainImages),
+    epochs: envInteger(ACCURACY_ENV.epochs, 1, base.epochs),
   };
 }
 

@@ -7,6 +7,7 @@
 import { embeddedFashionMnist, type ImageDataset, limitDataset } from '@randwire/datasets';
 import { generateSpec, type NetworkSpec } from '@randwire/spec';
 import { train } from '@randwire/tfjs';
+import { envInteger, envIntegers } from '../env';
 import type { Benchmark, BenchmarkCase, BenchmarkContext, CaseMetrics } from '../harness';
 import { backendLabel, specCost, useBackend } from './training-configurations';
 
@@ -60,30 +61,15 @@ export const COMPARISON_ENV = Object.freeze({
   testImages: 'GENERATOR_COMPARISON_TEST',
 });
 
-function envIntegers(name: string, min: number): number[] | null {
-  const text = process.env[name];
-  if (text === undefined || text.trim() === '') return null;
-  const values = text.split(',').map((x) => Number(x.trim()));
-  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < min)) {
-    throw new Error(`${name}=${text}: must be comma-separated integers >= ${min}`);
-  }
-  return values;
-}
-
 /** The settings of this run: quick or full, then the environment overrides. */
 export function comparisonSettings(quick: boolean): ComparisonSettings {
   const base = quick ? QUICK_COMPARISON : FULL_COMPARISON;
-  const one = (name: string, fallback: number) => {
-    const v = envIntegers(name, 1);
-    if (v !== null && v.length !== 1) throw new Error(`${name}: one integer expected`);
-    return v?.[0] ?? fallback;
-  };
   return {
     ...base,
     seeds: envIntegers(COMPARISON_ENV.seeds, 0) ?? [...base.seeds],
     epochs: [...new Set(envIntegers(COMPARISON_ENV.epochs, 1) ?? base.epochs)].sort((a, b) => a - b),
-    trainImages: one(COMPARISON_ENV.trainImages, base.trainImages),
-    testImages: one(COMPARISON_ENV.testImages, base.testImages),
+    trainImages: envInteger(COMPARISON_ENV.trainImages, 1, base.trainImages),
+    testImages: envInteger(COMPARISON_ENV.testImages, 1, base.testImages),
   };
 }
 
